@@ -1,0 +1,3 @@
+module github.com/keystonedb/kstone-shell
+
+go 1.26
