@@ -25,8 +25,10 @@ type File interface {
 	// Datasync makes the file's data durable (fdatasync); the size is
 	// included when it changed.
 	Datasync() error
-	// Preallocate reserves space for [off, off+length) without changing
-	// the file's size, so later writes there do not extend the file.
+	// Preallocate allocates [off, off+length) on disk (fallocate mode 0),
+	// extending the size when off+length is past the end; new bytes read
+	// as zeros. Writes into preallocated space need no block allocation,
+	// which makes a later Datasync cheaper.
 	Preallocate(off, length int64) error
 	// Truncate changes the file's size.
 	Truncate(size int64) error
