@@ -1,14 +1,8 @@
-// Package vfs is the file-system layer under the engine. Every byte the
-// engine reads or writes goes through an FS, so tests can swap the operating
-// system for an in-memory file system that simulates power loss (dropping
-// what was not synced) or for a wrapper that injects faults.
 package vfs
 
 import (
-	"errors"
 	"io"
 	"os"
-	"strconv"
 )
 
 // File is an open file. Reads and writes at explicit offsets may be used
@@ -28,7 +22,8 @@ type File interface {
 	// Preallocate allocates [off, off+length) on disk (fallocate mode 0),
 	// extending the size when off+length is past the end; new bytes read
 	// as zeros. Writes into preallocated space need no block allocation,
-	// which makes a later Datasync cheaper.
+	// which makes a later Datasync cheaper. A length of 0 does nothing;
+	// a negative offset or length fails with EINVAL.
 	Preallocate(off, length int64) error
 	// Truncate changes the file's size.
 	Truncate(size int64) error
@@ -88,22 +83,3 @@ func (d DiskUsage) UsedFraction() float64 {
 	}
 	return float64(d.UsedBytes) / float64(d.TotalBytes)
 }
-
-// ErrLocked is wrapped by Lock's error when the lock is held elsewhere.
-var ErrLocked = errors.New("lock held by another process")
-
-// LockedError says who holds a lock, as far as the FS can tell.
-type LockedError struct {
-	Path string
-	PID  int // the holder's process ID as written in the lock file, 0 if unknown
-}
-
-func (e *LockedError) Error() string {
-	if e.PID > 0 {
-		return "database is locked by process " + strconv.Itoa(e.PID) + " (" + e.Path + ")"
-	}
-	return "database is locked by another process (" + e.Path + ")"
-}
-
-// Unwrap makes errors.Is(err, ErrLocked) true.
-func (e *LockedError) Unwrap() error { return ErrLocked }
