@@ -1,0 +1,72 @@
+package wal
+
+import (
+	"fmt"
+
+	"github.com/keystonedb/kstone-shell/engine/internal/vfs"
+)
+
+// OpenForAppend continues a segment that ReadSegment read at recovery:
+// records are appended after info.ValidEnd, with LSNs above info.LastLSN.
+// It lets a database reopened many times (one command per process, say)
+// keep writing one segment instead of starting a new file at every Open.
+//
+// Before returning it makes the end of the segment clean and durable: a
+// torn tail is overwritten with zeros up to the end of the file (its
+// length is unknown, and leftovers of it must never follow later records);
+// otherwise a terminator is written at ValidEnd. On error the caller still
+// owns f.
+func OpenForAppend(f vfs.File, name string, info SegmentInfo, opts WriterOptions) (*Writer, error) {
+	opts.EnsureDefaults()
+	if err := opts.Validate(); err != nil {
+		return nil, fmt.Errorf("wal: segment %s: invalid options: %w", name, err)
+	}
+	if info.Num != opts.Num || info.Stripe != opts.Stripe || info.ValidEnd < HeaderSize {
+		return nil, fmt.Errorf("wal: segment %s: resume of segment %d (stripe %d) at %d does not match options (segment %d, stripe %d)",
+			name, info.Num, info.Stripe, info.ValidEnd, opts.Num, opts.Stripe)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("wal: segment %s: stat: %w", name, err)
+	}
+	w := &Writer{
+		f:         f,
+		name:      name,
+		stripe:    opts.Stripe,
+		num:       opts.Num,
+		chunk:     opts.PreallocateChunk,
+		bufSize:   opts.BufferSize,
+		allocated: fi.Size(),
+		records:   int64(info.Records),
+		lastLSN:   info.LastLSN,
+	}
+	w.cond.L = &w.mu
+	end := info.ValidEnd
+	zeros := int64(RecordHeaderSize)
+	if info.Torn {
+		zeros = max(zeros, fi.Size()-end)
+	}
+	if err := writeZeros(f, end, zeros); err != nil {
+		return nil, fmt.Errorf("wal: segment %s: clear tail at %d: %w", name, end, err)
+	}
+	if err := f.Datasync(); err != nil {
+		return nil, fmt.Errorf("wal: segment %s: datasync tail: %w", name, err)
+	}
+	w.allocated = max(w.allocated, end+zeros)
+	w.size, w.bufStart, w.written, w.syncedSize = end, end, end, end
+	w.writtenRecords, w.syncedRecords = w.records, w.records
+	return w, nil
+}
+
+func writeZeros(f vfs.File, off, n int64) error {
+	buf := make([]byte, min(n, 64<<10))
+	for n > 0 {
+		k := min(n, int64(len(buf)))
+		if _, err := f.WriteAt(buf[:k], off); err != nil {
+			return err
+		}
+		off += k
+		n -= k
+	}
+	return nil
+}
