@@ -1,0 +1,294 @@
+package engine
+
+import (
+	"bufio"
+	"time"
+
+	"github.com/keystonedb/kstone-shell/engine/internal/base"
+	"github.com/keystonedb/kstone-shell/engine/internal/manifest"
+	"github.com/keystonedb/kstone-shell/engine/internal/memtable"
+	"github.com/keystonedb/kstone-shell/engine/internal/sstable"
+)
+
+// scheduleFlush queues the stripe for a background flush (once).
+func (db *DB) scheduleFlush(s *stripe) {
+	if s.flushQueued.CompareAndSwap(false, true) {
+		select {
+		case db.flushQ <- s:
+		case <-db.closing:
+		}
+	}
+}
+
+func (db *DB) startBackground() {
+	for i := 0; i < db.opts.FlushWorkers; i++ {
+		db.bg.Add(1)
+		go db.flushWorker()
+	}
+	db.bg.Add(1)
+	go db.budgetWorker()
+	if db.opts.Durability == DurabilityRelaxed {
+		db.bg.Add(1)
+		go db.relaxedSyncer()
+	}
+	// Memtables replayed at Open may already be over their thresholds.
+	for _, s := range db.stripes {
+		s.rotate(false)
+	}
+}
+
+func (db *DB) flushWorker() {
+	defer db.bg.Done()
+	for {
+		select {
+		case <-db.closing:
+			return
+		case s := <-db.flushQ:
+			s.flushQueued.Store(false)
+			db.flushWithRetry(s)
+		}
+	}
+}
+
+// flushWithRetry flushes until the stripe has no immutable memtable,
+// retrying with backoff after errors (a full disk may be freed).
+func (db *DB) flushWithRetry(s *stripe) {
+	backoff := 50 * time.Millisecond
+	for {
+		err := s.flushImmutables()
+		if err == nil {
+			return
+		}
+		db.setBackgroundError(err)
+		db.log.Error("Memtable flush failed", "stripe", int(s.id), "error", err, "retry_in", backoff)
+		select {
+		case <-db.closing:
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 5*time.Second)
+	}
+}
+
+// flushImmutables writes the stripe's immutable memtables to SSTs, oldest
+// first, each made durable and recorded in the manifest before its WAL
+// segments are released.
+func (s *stripe) flushImmutables() error {
+	s.flushMu.Lock()
+	defer s.flushMu.Unlock()
+	for {
+		v := s.acquire()
+		var imm *immMem
+		if len(v.imms) > 0 {
+			imm = v.imms[0]
+		}
+		v.unref()
+		if imm == nil {
+			return nil
+		}
+		if err := s.flushOne(imm); err != nil {
+			return err
+		}
+	}
+}
+
+func (s *stripe) flushOne(imm *immMem) error {
+	db := s.db
+	start := time.Now()
+	num := db.man.AllocFileNum()
+	fm, t, err := db.writeSST(s.id, num, imm.mem)
+	if err != nil {
+		return err
+	}
+	edit := manifest.Edit{Stripes: []manifest.StripeEdit{{Stripe: s.id, FlushedSeq: imm.maxSeq}}}
+	if t != nil {
+		edit.Stripes[0].Added = []manifest.FileMeta{fm}
+	}
+	if err := db.man.Apply(edit); err != nil {
+		if t != nil {
+			t.obsolete.Store(true)
+			t.ref()
+			t.unref()
+		}
+		return ioErr(err)
+	}
+	s.mu.Lock()
+	s.vmu.Lock()
+	ssts := s.ver.ssts
+	if t != nil {
+		ssts = append(append([]*sstHandle(nil), ssts...), t)
+	}
+	s.setVersionLocked(newVersion(s.ver.mem, s.ver.imms[1:], ssts))
+	s.vmu.Unlock()
+	s.releaseSegmentsLocked(imm.maxSeq)
+	s.stalled.Broadcast()
+	s.mu.Unlock()
+	db.memBytes.Add(-imm.mem.Bytes())
+	db.wakeGlobalStall()
+	s.counters.flushes.Add(1)
+	s.counters.flushedBytes.Add(fm.Size)
+	db.log.Info("Memtable flush completed", "stripe", int(s.id), "records", imm.mem.Len(),
+		"bytes", fm.Size, "file", sstName(s.id, num), "duration", time.Since(start))
+	return nil
+}
+
+// writeSST writes a memtable's newest version of each key to a new SST and
+// makes the file and its directory entry durable. A memtable holding only
+// versions of nothing (impossible today) yields no table.
+func (db *DB) writeSST(stripe base.StripeID, num base.FileNum, mem *memtable.Memtable) (manifest.FileMeta, *sstHandle, error) {
+	name := sstName(stripe, num)
+	f, err := db.fs.Create(db.path(name))
+	if err != nil {
+		return manifest.FileMeta{}, nil, ioErr(err)
+	}
+	fail := func(err error) (manifest.FileMeta, *sstHandle, error) {
+		f.Close()
+		db.fs.Remove(db.path(name))
+		return manifest.FileMeta{}, nil, ioErr(err)
+	}
+	bw := bufio.NewWriterSize(f, 256<<10)
+	w := sstable.NewWriter(bw, sstable.WriterOptions{BlockSize: db.opts.BlockSize, BloomFPR: db.opts.BloomFalsePositiveRate})
+	it := mem.NewIter()
+	var prev []byte
+	for ok := it.First(); ok; ok = it.Next() {
+		// Versions of a key come newest first; older ones are shadowed.
+		if prev != nil && string(prev) == string(it.Key()) {
+			continue
+		}
+		prev = it.Key()
+		if err := w.Add(it.Key(), it.Trailer(), it.Value()); err != nil {
+			return fail(err)
+		}
+	}
+	props, err := w.Finish()
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		db.fs.Remove(db.path(name))
+		return manifest.FileMeta{}, nil, ioErr(err)
+	}
+	if err := db.syncDir(); err != nil {
+		db.fs.Remove(db.path(name))
+		return manifest.FileMeta{}, nil, ioErr(err)
+	}
+	fm := manifest.FileMeta{
+		Num: num, Stripe: stripe, Size: props.Size, Entries: props.Entries, Deletions: props.Deletions,
+		Smallest: props.Smallest, Largest: props.Largest, MinSeq: props.MinSeq, MaxSeq: props.MaxSeq,
+		CreatedUnixNano: time.Now().UnixNano(),
+	}
+	t, err := db.openSST(fm)
+	if err != nil {
+		return manifest.FileMeta{}, nil, err
+	}
+	return fm, t, nil
+}
+
+// budgetWorker keeps the memtables within Options.MemoryBudget by rotating
+// the largest active memtables first.
+func (db *DB) budgetWorker() {
+	defer db.bg.Done()
+	for {
+		select {
+		case <-db.closing:
+			return
+		case <-db.budgetQ:
+		}
+		for db.memBytes.Load() > db.opts.MemoryBudget && !db.closed.Load() {
+			s := db.largestActive()
+			if s == nil {
+				break
+			}
+			s.rotate(true)
+		}
+	}
+}
+
+// largestActive returns the stripe whose active memtable holds the most
+// bytes, nil when all are empty.
+func (db *DB) largestActive() *stripe {
+	var best *stripe
+	var bestBytes int64
+	for _, s := range db.stripes {
+		if b := s.activeBytes(); b > bestBytes {
+			best, bestBytes = s, b
+		}
+	}
+	return best
+}
+
+func (s *stripe) activeBytes() int64 {
+	s.vmu.RLock()
+	defer s.vmu.RUnlock()
+	if s.ver == nil {
+		return 0
+	}
+	return s.ver.mem.Bytes()
+}
+
+// checkMemoryBudget wakes the budget worker when memtables hold more than
+// the budget, and makes the writer wait while they hold twice as much
+// (flushes are not keeping up).
+func (db *DB) checkMemoryBudget() {
+	used := db.memBytes.Load()
+	if used <= db.opts.MemoryBudget {
+		return
+	}
+	select {
+	case db.budgetQ <- struct{}{}:
+	default:
+	}
+	if used <= 2*db.opts.MemoryBudget {
+		return
+	}
+	db.stallMu.Lock()
+	for db.memBytes.Load() > 2*db.opts.MemoryBudget && !db.closed.Load() {
+		db.stallCond.Wait()
+	}
+	db.stallMu.Unlock()
+}
+
+func (db *DB) wakeGlobalStall() {
+	db.stallMu.Lock()
+	db.stallCond.Broadcast()
+	db.stallMu.Unlock()
+}
+
+// relaxedSyncer bounds what relaxed durability can lose: it syncs every
+// stripe's WAL each RelaxedSyncInterval.
+func (db *DB) relaxedSyncer() {
+	defer db.bg.Done()
+	t := time.NewTicker(db.opts.RelaxedSyncInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-db.closing:
+			return
+		case <-t.C:
+			for _, s := range db.stripes {
+				s.syncWAL()
+			}
+		}
+	}
+}
+
+// syncWAL makes everything the stripe's active segment holds durable.
+func (s *stripe) syncWAL() error {
+	s.mu.Lock()
+	w := s.wal
+	s.mu.Unlock()
+	if w == nil || w.SyncedSize() == w.Size() {
+		return nil
+	}
+	if err := w.SyncAll(); err != nil {
+		s.fail(err)
+		return ioErr(err)
+	}
+	return nil
+}

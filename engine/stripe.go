@@ -1,0 +1,247 @@
+package engine
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+
+	"github.com/keystonedb/kstone-shell/engine/internal/base"
+	"github.com/keystonedb/kstone-shell/engine/internal/memtable"
+	"github.com/keystonedb/kstone-shell/engine/internal/wal"
+)
+
+// stripe is one of the 256 independent LSM trees.
+//
+// Lock order: mu, then vmu. mu serialises writers (sequence numbers, WAL
+// appends, memtable inserts, rotation); vmu guards the current version,
+// which readers take without ever touching mu.
+type stripe struct {
+	db *DB
+	id base.StripeID
+
+	mu       sync.Mutex
+	stalled  *sync.Cond // writers waiting for a flush; on mu
+	lastSeq  base.SeqNum
+	wal      *wal.Writer // active segment; nil until the next write needs one
+	sealed   []sealedSeg // older segments whose records are not all flushed
+	mem      *memtable.Memtable
+	writeErr error // sticky: a failed WAL write leaves the stripe read-only
+	scratch  []byte
+
+	// visible is the largest sequence number readers may see: every write at
+	// or below it is durable (or, with relaxed durability, acknowledged).
+	visible atomic.Uint64
+
+	vmu sync.RWMutex
+	ver *version
+
+	flushMu     sync.Mutex // one flush at a time keeps SSTs in sequence order
+	flushQueued atomic.Bool
+
+	counters stripeCounters
+}
+
+// sealedSeg is a WAL segment that no longer takes writes.
+type sealedSeg struct {
+	num    base.FileNum
+	name   string
+	maxSeq base.SeqNum // largest LSN in the segment
+	w      *wal.Writer // nil for segments found at recovery
+}
+
+// stripeCounters are cumulative; Stats reads them.
+type stripeCounters struct {
+	puts, deletes, gets   atomic.Uint64
+	bloomProbes           atomic.Uint64
+	bloomNegatives        atomic.Uint64
+	bloomFalsePositives   atomic.Uint64
+	flushes, flushedBytes atomic.Uint64
+	stalls                atomic.Uint64
+}
+
+func newStripe(db *DB, id base.StripeID) *stripe {
+	s := &stripe{db: db, id: id, mem: memtable.New()}
+	s.stalled = sync.NewCond(&s.mu)
+	s.ver = newVersion(s.mem, nil, nil)
+	return s
+}
+
+// acquire returns the current version with a reference the caller releases
+// with unref. Take the version before the snapshot sequence number: a
+// version always holds every write at or below a snapshot taken after it.
+func (s *stripe) acquire() *version {
+	s.vmu.RLock()
+	v := s.ver
+	v.ref()
+	s.vmu.RUnlock()
+	return v
+}
+
+// installVersion replaces the current version. Callers hold vmu.
+func (s *stripe) setVersionLocked(v *version) {
+	old := s.ver
+	s.ver = v
+	old.unref()
+}
+
+func (s *stripe) snapshot() base.SeqNum { return base.SeqNum(s.visible.Load()) }
+
+// publish makes writes up to seq visible. Syncs cover prefixes of the log,
+// so once any write at seq is durable, all below it are too.
+func (s *stripe) publish(seq base.SeqNum) {
+	for {
+		cur := s.visible.Load()
+		if uint64(seq) <= cur || s.visible.CompareAndSwap(cur, uint64(seq)) {
+			return
+		}
+	}
+}
+
+// write applies ops atomically: one WAL record, consecutive sequence
+// numbers. It returns once the record is durable (DurabilitySync) or in
+// memory (DurabilityRelaxed).
+func (s *stripe) write(ops []op) error {
+	db := s.db
+	s.mu.Lock()
+	for s.writeErr == nil && len(s.ver.imms) >= db.opts.MaxImmutableMemtables && !db.closed.Load() {
+		s.counters.stalls.Add(1)
+		s.stalled.Wait()
+	}
+	if err := db.checkOpen(); err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	if s.writeErr != nil {
+		err := s.writeErr
+		s.mu.Unlock()
+		return err
+	}
+	if s.wal == nil {
+		if err := s.newSegmentLocked(); err != nil {
+			s.mu.Unlock()
+			return err
+		}
+	}
+	first := s.lastSeq + 1
+	s.scratch = appendBatch(s.scratch[:0], ops)
+	end, err := s.wal.Append(first, s.scratch)
+	if err != nil {
+		s.failLocked(err)
+		s.mu.Unlock()
+		return ioErr(err)
+	}
+	before := s.mem.Bytes()
+	for i, o := range ops {
+		s.mem.Add(o.key, base.MakeTrailer(first+base.SeqNum(i), o.kind), o.value)
+	}
+	last := first + base.SeqNum(len(ops)) - 1
+	s.lastSeq = last
+	db.memBytes.Add(s.mem.Bytes() - before)
+	full := s.mem.Len() >= db.opts.MemtableRecordThreshold || s.mem.Bytes() >= db.opts.MemtableByteThreshold
+	w := s.wal
+	if db.opts.Durability == DurabilityRelaxed {
+		s.publish(last)
+	}
+	s.mu.Unlock()
+
+	if db.opts.Durability == DurabilitySync {
+		if err := w.Sync(end); err != nil {
+			s.fail(err)
+			return ioErr(err)
+		}
+		s.publish(last)
+	}
+	if full {
+		s.rotate(false)
+	}
+	db.checkMemoryBudget()
+	return nil
+}
+
+// fail makes the stripe refuse writes after a WAL error: the log's state on
+// disk is unknown, so nothing more may be acknowledged from it.
+func (s *stripe) fail(err error) {
+	s.mu.Lock()
+	s.failLocked(err)
+	s.mu.Unlock()
+}
+
+func (s *stripe) failLocked(err error) {
+	if s.writeErr == nil {
+		s.writeErr = ioErr(err)
+		s.db.setBackgroundError(s.writeErr)
+		s.db.log.Error("WAL write failed; stripe is read-only until reopened", "stripe", int(s.id), "error", err)
+		s.stalled.Broadcast()
+	}
+}
+
+func (s *stripe) wakeStalled() {
+	s.mu.Lock()
+	s.stalled.Broadcast()
+	s.mu.Unlock()
+}
+
+// rotate makes the active memtable immutable, seals its WAL segment and
+// queues a flush. Unless force is set it only acts on a full memtable
+// (another writer may have rotated already).
+func (s *stripe) rotate(force bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rotateLocked(force)
+}
+
+func (s *stripe) rotateLocked(force bool) {
+	db := s.db
+	if s.mem.Empty() || s.writeErr != nil {
+		return
+	}
+	if !force && s.mem.Len() < db.opts.MemtableRecordThreshold && s.mem.Bytes() < db.opts.MemtableByteThreshold {
+		return
+	}
+	if s.wal != nil {
+		if err := s.sealActiveLocked(); err != nil {
+			s.failLocked(err)
+			return
+		}
+	}
+	// Everything in the memtable is durable now (sealing synced it), so it
+	// may be published before the flush drops versions that readers with
+	// older snapshots would otherwise need.
+	s.publish(s.lastSeq)
+	imm := &immMem{mem: s.mem, maxSeq: s.lastSeq}
+	s.mem = memtable.New()
+	s.vmu.Lock()
+	imms := append(append([]*immMem(nil), s.ver.imms...), imm)
+	s.setVersionLocked(newVersion(s.mem, imms, s.ver.ssts))
+	s.vmu.Unlock()
+	db.scheduleFlush(s)
+}
+
+// close syncs and closes the WAL writers at Close.
+func (s *stripe) close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var errs []error
+	if s.wal != nil {
+		errs = append(errs, s.wal.Close())
+		s.wal = nil
+	}
+	for i := range s.sealed {
+		if w := s.sealed[i].w; w != nil {
+			errs = append(errs, w.Close())
+			s.sealed[i].w = nil
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// closeTables drops the stripe's reference to its version at Close.
+func (s *stripe) closeTables() error {
+	s.vmu.Lock()
+	defer s.vmu.Unlock()
+	if s.ver != nil {
+		s.ver.unref()
+		s.ver = nil
+	}
+	return nil
+}

@@ -1,0 +1,179 @@
+package engine
+
+import (
+	"errors"
+
+	"github.com/keystonedb/kstone-shell/engine/internal/base"
+	"github.com/keystonedb/kstone-shell/engine/item"
+)
+
+// Put stores an item in the default table, replacing any item with the
+// same key.
+func (db *DB) Put(it item.Item) error {
+	t, err := db.defaultTable()
+	if err != nil {
+		return err
+	}
+	return t.Put(it)
+}
+
+// Get returns the item with key k from the default table, or an error
+// wrapping ErrKeyNotFound.
+func (db *DB) Get(k Key) (item.Item, error) {
+	t, err := db.defaultTable()
+	if err != nil {
+		return nil, err
+	}
+	return t.Get(k)
+}
+
+// Delete removes the item with key k from the default table. Deleting a
+// missing item is not an error.
+func (db *DB) Delete(k Key) error {
+	t, err := db.defaultTable()
+	if err != nil {
+		return err
+	}
+	return t.Delete(k)
+}
+
+// Put stores an item, replacing any item with the same key.
+func (t *Table) Put(it item.Item) error {
+	db := t.db
+	if err := db.checkOpen(); err != nil {
+		return err
+	}
+	k, err := t.schema.keyOfItem(it)
+	if err != nil {
+		return err
+	}
+	if err := it.Validate(); err != nil {
+		return &Error{Kind: ErrValidation, Msg: err.Error(), Err: err}
+	}
+	key, err := encodeKey(nil, t.id, k)
+	if err != nil {
+		return err
+	}
+	s := db.stripes[StripeOf(k.PK)]
+	if err := s.write([]op{{kind: base.KindSet, key: key, value: item.AppendItem(nil, it)}}); err != nil {
+		return err
+	}
+	s.counters.puts.Add(1)
+	return nil
+}
+
+// Delete removes the item with key k. Deleting a missing item is not an
+// error.
+func (t *Table) Delete(k Key) error {
+	db := t.db
+	if err := db.checkOpen(); err != nil {
+		return err
+	}
+	if err := t.schema.checkKey(k); err != nil {
+		return err
+	}
+	key, err := encodeKey(nil, t.id, k)
+	if err != nil {
+		return err
+	}
+	s := db.stripes[StripeOf(k.PK)]
+	if err := s.write([]op{{kind: base.KindDelete, key: key}}); err != nil {
+		return err
+	}
+	s.counters.deletes.Add(1)
+	return nil
+}
+
+// Get returns the item with key k, or an error wrapping ErrKeyNotFound.
+func (t *Table) Get(k Key) (item.Item, error) {
+	db := t.db
+	if err := db.checkOpen(); err != nil {
+		return nil, err
+	}
+	if err := t.schema.checkKey(k); err != nil {
+		return nil, err
+	}
+	key, err := encodeKey(nil, t.id, k)
+	if err != nil {
+		return nil, err
+	}
+	s := db.stripes[StripeOf(k.PK)]
+	s.counters.gets.Add(1)
+	value, found, err := s.get(key)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, keyNotFound(k)
+	}
+	it, err := item.DecodeItem(value)
+	if err != nil {
+		return nil, &base.CorruptionError{Offset: -1, Detail: "undecodable item for key " + k.String() + ": " + err.Error()}
+	}
+	return it, nil
+}
+
+// get finds the newest visible version of key: the memtables newest first,
+// then the SSTs newest first (their sequence ranges do not overlap).
+func (s *stripe) get(key []byte) (value []byte, found bool, err error) {
+	v := s.acquire()
+	defer v.unref()
+	snap := s.snapshot()
+	if val, kind, _, ok := v.mem.Get(key, snap); ok {
+		return val, kind == base.KindSet, nil
+	}
+	for i := len(v.imms) - 1; i >= 0; i-- {
+		if val, kind, _, ok := v.imms[i].mem.Get(key, snap); ok {
+			return val, kind == base.KindSet, nil
+		}
+	}
+	for i := len(v.ssts) - 1; i >= 0; i-- {
+		res, err := v.ssts[i].r.Get(key, snap)
+		if err != nil {
+			return nil, false, ioErr(err)
+		}
+		if res.BloomChecked {
+			s.counters.bloomProbes.Add(1)
+			if res.BloomNegative {
+				s.counters.bloomNegatives.Add(1)
+				continue
+			}
+			if !res.Found {
+				s.counters.bloomFalsePositives.Add(1)
+			}
+		}
+		if res.Found {
+			return res.Value, res.Kind == base.KindSet, nil
+		}
+	}
+	return nil, false, nil
+}
+
+// Flush writes every stripe's memtable to SSTs and waits until they are
+// durable and recorded in the manifest.
+func (db *DB) Flush() error {
+	if err := db.checkOpen(); err != nil {
+		return err
+	}
+	for _, s := range db.stripes {
+		s.rotate(true)
+	}
+	var errs []error
+	for _, s := range db.stripes {
+		errs = append(errs, s.flushImmutables())
+	}
+	return errors.Join(errs...)
+}
+
+// Sync makes every acknowledged write durable. With DurabilitySync it has
+// nothing to do; with DurabilityRelaxed it is the way to end a bulk load.
+func (db *DB) Sync() error {
+	if err := db.checkOpen(); err != nil {
+		return err
+	}
+	var errs []error
+	for _, s := range db.stripes {
+		errs = append(errs, s.syncWAL())
+	}
+	return errors.Join(errs...)
+}
