@@ -36,6 +36,10 @@ type DB struct {
 	stallMu   sync.Mutex
 	stallCond *sync.Cond
 
+	// dirDirty: a WAL segment was created without syncing the directory
+	// (relaxed durability); the next periodic sync does it.
+	dirDirty atomic.Bool
+
 	recycleMu sync.Mutex
 	recycled  []string // released WAL segment files, ready for reuse
 
@@ -214,6 +218,9 @@ func (db *DB) Close() error {
 	}
 	db.bg.Wait()
 	var errs []error
+	if db.dirDirty.Swap(false) {
+		errs = append(errs, db.syncDir())
+	}
 	for _, s := range db.stripes {
 		errs = append(errs, s.close())
 	}

@@ -2,12 +2,14 @@ package engine
 
 import (
 	"bufio"
+	"errors"
 	"time"
 
 	"github.com/keystonedb/kstone-shell/engine/internal/base"
 	"github.com/keystonedb/kstone-shell/engine/internal/manifest"
 	"github.com/keystonedb/kstone-shell/engine/internal/memtable"
 	"github.com/keystonedb/kstone-shell/engine/internal/sstable"
+	"github.com/keystonedb/kstone-shell/engine/internal/wal"
 )
 
 // scheduleFlush queues the stripe for a background flush (once).
@@ -271,24 +273,49 @@ func (db *DB) relaxedSyncer() {
 		case <-db.closing:
 			return
 		case <-t.C:
-			for _, s := range db.stripes {
-				s.syncWAL()
-			}
+			db.syncAllWALs()
 		}
 	}
 }
 
-// syncWAL makes everything the stripe's active segment holds durable.
+// syncAllWALs makes every stripe's WAL durable, and first the directory
+// entries of segments created without a sync.
+func (db *DB) syncAllWALs() error {
+	var errs []error
+	if db.dirDirty.Swap(false) {
+		if err := db.syncDir(); err != nil {
+			db.dirDirty.Store(true)
+			errs = append(errs, ioErr(err))
+		}
+	}
+	for _, s := range db.stripes {
+		errs = append(errs, s.syncWAL())
+	}
+	return errors.Join(errs...)
+}
+
+// syncWAL makes everything the stripe's segments hold durable, oldest
+// first.
 func (s *stripe) syncWAL() error {
 	s.mu.Lock()
-	w := s.wal
-	s.mu.Unlock()
-	if w == nil || w.SyncedSize() == w.Size() {
-		return nil
+	ws := make([]*wal.Writer, 0, len(s.sealed)+1)
+	for _, seg := range s.sealed {
+		if seg.w != nil {
+			ws = append(ws, seg.w)
+		}
 	}
-	if err := w.SyncAll(); err != nil {
-		s.fail(err)
-		return ioErr(err)
+	if s.wal != nil {
+		ws = append(ws, s.wal)
+	}
+	s.mu.Unlock()
+	for _, w := range ws {
+		if w.SyncedSize() == w.Size() {
+			continue
+		}
+		if err := w.SyncAll(); err != nil && !errors.Is(err, wal.ErrClosed) {
+			s.fail(err)
+			return ioErr(err)
+		}
 	}
 	return nil
 }

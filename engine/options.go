@@ -42,7 +42,7 @@ const (
 	DefaultMemtableRecordThreshold  = 1000
 	DefaultMemtableByteThreshold    = 4 << 20
 	DefaultMemoryBudget             = 64 << 20
-	DefaultRelaxedSyncInterval      = 100 * time.Millisecond
+	DefaultRelaxedSyncInterval      = time.Second
 	DefaultBlockSize                = 4096
 	DefaultBloomFalsePositiveRate   = 0.01
 	DefaultBlockCacheSize           = 64 << 20
@@ -80,8 +80,8 @@ type Options struct {
 
 	// Durability: DurabilitySync (default) or DurabilityRelaxed.
 	Durability Durability
-	// RelaxedSyncInterval: how often relaxed durability syncs the WALs.
-	// Default: 100ms.
+	// RelaxedSyncInterval: how often relaxed durability syncs the WALs, like
+	// Redis's "appendfsync everysec". Default: 1s.
 	RelaxedSyncInterval time.Duration
 	// WALPreallocate: WAL segments grow in chunks of this many bytes so
 	// that syncs do not extend the file. Default: 256 KiB.

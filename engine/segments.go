@@ -28,7 +28,8 @@ func sealedWALName(s base.StripeID, n base.FileNum) string {
 //
 // The header is written under a temporary name and made durable before the
 // file is renamed to wal_NNN.log, and the directory is synced before any
-// record is acknowledged in it. So a file named wal_NNN.log (or, later,
+// record is acknowledged in it. (Relaxed durability defers both syncs to
+// the next periodic sync; see wal.WriterOptions.DeferHeaderSync.) So a file named wal_NNN.log (or, later,
 // wal_NNN-<num>.log) always has a durable header, and a header torn by a
 // crash can only be found in a temporary or recycled file, which never
 // holds a record anyone needs.
@@ -57,7 +58,11 @@ func (s *stripe) newSegmentLocked() error {
 		db.fs.Remove(db.path(tmp))
 		return ioErr(err)
 	}
-	if err := db.syncDir(); err != nil {
+	if db.opts.Durability == DurabilityRelaxed {
+		// Nothing waits for this segment to be durable; the periodic sync
+		// makes its directory entry durable before its records.
+		db.dirDirty.Store(true)
+	} else if err := db.syncDir(); err != nil {
 		w.Close()
 		return ioErr(err)
 	}
@@ -66,11 +71,18 @@ func (s *stripe) newSegmentLocked() error {
 }
 
 // sealActiveLocked makes the active segment durable and renames it so the
-// next write starts a new wal_NNN.log.
+// next write starts a new wal_NNN.log. Syncing first guarantees that a
+// sealed segment is never torn, so only the newest one can be. Relaxed
+// durability only hands the records to the OS (nothing waits for them) and
+// marks its segments so that recovery accepts a torn older one.
 func (s *stripe) sealActiveLocked() error {
 	db := s.db
 	w := s.wal
-	if err := w.SyncAll(); err != nil {
+	sync := w.SyncAll
+	if db.opts.Durability == DurabilityRelaxed {
+		sync = w.Flush
+	}
+	if err := sync(); err != nil {
 		return err
 	}
 	name := sealedWALName(s.id, w.Num())
@@ -143,5 +155,9 @@ func (db *DB) takeRecycled(name string) (vfs.File, error) {
 const walBufferSize = 64 << 10
 
 func (db *DB) walOptions(s base.StripeID, num base.FileNum) wal.WriterOptions {
-	return wal.WriterOptions{Stripe: s, Num: num, PreallocateChunk: db.opts.WALPreallocate, BufferSize: walBufferSize}
+	return wal.WriterOptions{
+		Stripe: s, Num: num, PreallocateChunk: db.opts.WALPreallocate, BufferSize: walBufferSize,
+		DeferHeaderSync: db.opts.Durability == DurabilityRelaxed,
+		Relaxed:         db.opts.Durability == DurabilityRelaxed,
+	}
 }

@@ -60,7 +60,7 @@ type stripeCounters struct {
 }
 
 func newStripe(db *DB, id base.StripeID) *stripe {
-	s := &stripe{db: db, id: id, mem: memtable.New()}
+	s := &stripe{db: db, id: id, mem: memtable.New(db.opts.MemtableRecordThreshold)}
 	s.stalled = sync.NewCond(&s.mu)
 	s.ver = newVersion(s.mem, nil, nil)
 	return s
@@ -137,7 +137,7 @@ func (s *stripe) write(ops []op) error {
 	last := first + base.SeqNum(len(ops)) - 1
 	s.lastSeq = last
 	db.memBytes.Add(s.mem.Bytes() - before)
-	full := s.mem.Len() >= db.opts.MemtableRecordThreshold || s.mem.Bytes() >= db.opts.MemtableByteThreshold
+	full := s.memFull()
 	w := s.wal
 	if db.opts.Durability == DurabilityRelaxed {
 		s.publish(last)
@@ -156,6 +156,12 @@ func (s *stripe) write(ops []op) error {
 	}
 	db.checkMemoryBudget()
 	return nil
+}
+
+// memFull reports whether the active memtable reached a flush threshold.
+func (s *stripe) memFull() bool {
+	o := s.db.opts
+	return s.mem.Len() >= o.MemtableRecordThreshold || s.mem.Bytes() >= o.MemtableByteThreshold || s.mem.Full()
 }
 
 // fail makes the stripe refuse writes after a WAL error: the log's state on
@@ -195,7 +201,7 @@ func (s *stripe) rotateLocked(force bool) {
 	if s.mem.Empty() || s.writeErr != nil {
 		return
 	}
-	if !force && s.mem.Len() < db.opts.MemtableRecordThreshold && s.mem.Bytes() < db.opts.MemtableByteThreshold {
+	if !force && !s.memFull() {
 		return
 	}
 	if s.wal != nil {
@@ -209,7 +215,7 @@ func (s *stripe) rotateLocked(force bool) {
 	// older snapshots would otherwise need.
 	s.publish(s.lastSeq)
 	imm := &immMem{mem: s.mem, maxSeq: s.lastSeq}
-	s.mem = memtable.New()
+	s.mem = memtable.New(db.opts.MemtableRecordThreshold)
 	s.vmu.Lock()
 	imms := append(append([]*immMem(nil), s.ver.imms...), imm)
 	s.setVersionLocked(newVersion(s.mem, imms, s.ver.ssts))

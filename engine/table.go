@@ -171,9 +171,5 @@ func (db *DB) Sync() error {
 	if err := db.checkOpen(); err != nil {
 		return err
 	}
-	var errs []error
-	for _, s := range db.stripes {
-		errs = append(errs, s.syncWAL())
-	}
-	return errors.Join(errs...)
+	return db.syncAllWALs()
 }

@@ -24,7 +24,7 @@ func sortEntries(es []entry) {
 }
 
 func TestGetSeesNewestVisibleVersion(t *testing.T) {
-	m := New()
+	m := New(1000)
 	m.Add([]byte("a"), base.MakeTrailer(1, base.KindSet), []byte("a1"))
 	m.Add([]byte("a"), base.MakeTrailer(3, base.KindSet), []byte("a3"))
 	m.Add([]byte("a"), base.MakeTrailer(5, base.KindDelete), nil)
@@ -60,7 +60,7 @@ func TestGetSeesNewestVisibleVersion(t *testing.T) {
 
 func TestIteratorMatchesSortedModel(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	m := New()
+	m := New(1000)
 	var model []entry
 	for i := 0; i < 3000; i++ {
 		k := fmt.Sprintf("k%03d", r.IntN(500))
@@ -105,8 +105,8 @@ func TestIteratorMatchesSortedModel(t *testing.T) {
 // Readers run while the single writer adds: every key a reader finds must
 // carry the value written with it, and a completed Add is visible.
 func TestConcurrentReadersDuringWrites(t *testing.T) {
-	m := New()
-	const n = 20000
+	m := New(1000)
+	const n = 5000
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	for r := 0; r < 4; r++ {
@@ -151,7 +151,7 @@ func TestConcurrentReadersDuringWrites(t *testing.T) {
 }
 
 func BenchmarkAdd(b *testing.B) {
-	m := New()
+	m := New(1000)
 	key := make([]byte, 16)
 	val := make([]byte, 100)
 	b.ReportAllocs()
@@ -159,13 +159,13 @@ func BenchmarkAdd(b *testing.B) {
 		copy(key, fmt.Appendf(key[:0], "%016d", (i*2654435761)%(1<<30)))
 		m.Add(key, base.MakeTrailer(base.SeqNum(i+1), base.KindSet), val)
 		if m.Len() >= 100000 {
-			m = New()
+			m = New(1000)
 		}
 	}
 }
 
 func BenchmarkGet(b *testing.B) {
-	m := New()
+	m := New(1000)
 	keys := make([][]byte, 1000)
 	for i := range keys {
 		keys[i] = fmt.Appendf(nil, "%016d", i*7)

@@ -41,13 +41,21 @@ const (
 // once and never modified.
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
+// Header flags.
+const (
+	// flagRelaxed marks a segment written with relaxed durability: its
+	// records may reach the disk after a later segment's, so a crash can
+	// tear a segment that is not the newest.
+	flagRelaxed = 1 << 0
+)
+
 // encodeHeader returns a segment header.
-func encodeHeader(stripe base.StripeID, num base.FileNum) [HeaderSize]byte {
+func encodeHeader(stripe base.StripeID, num base.FileNum, flags byte) [HeaderSize]byte {
 	var h [HeaderSize]byte
 	copy(h[:], magic)
 	binary.LittleEndian.PutUint16(h[hdrVersionOff:], FormatVersion)
 	h[hdrStripeOff] = byte(stripe)
-	h[hdrFlagsOff] = 0
+	h[hdrFlagsOff] = flags
 	binary.LittleEndian.PutUint64(h[hdrNumOff:], uint64(num))
 	binary.LittleEndian.PutUint32(h[hdrCRCOff:], crc32.Checksum(h[:hdrCRCOff], crcTable))
 	return h
@@ -64,16 +72,16 @@ const (
 
 // decodeHeader parses b, which holds the first min(HeaderSize, file size)
 // bytes of a segment.
-func decodeHeader(b []byte) (stripe base.StripeID, num base.FileNum, st headerStatus) {
+func decodeHeader(b []byte) (stripe base.StripeID, num base.FileNum, flags byte, st headerStatus) {
 	if allZero(b) {
-		return 0, 0, headerZero
+		return 0, 0, 0, headerZero
 	}
 	if len(b) < HeaderSize || string(b[:len(magic)]) != magic ||
 		binary.LittleEndian.Uint32(b[hdrCRCOff:]) != crc32.Checksum(b[:hdrCRCOff], crcTable) ||
 		binary.LittleEndian.Uint16(b[hdrVersionOff:]) != FormatVersion {
-		return 0, 0, headerInvalid
+		return 0, 0, 0, headerInvalid
 	}
-	return base.StripeID(b[hdrStripeOff]), base.FileNum(binary.LittleEndian.Uint64(b[hdrNumOff:])), headerOK
+	return base.StripeID(b[hdrStripeOff]), base.FileNum(binary.LittleEndian.Uint64(b[hdrNumOff:])), b[hdrFlagsOff], headerOK
 }
 
 // appendRecord appends an encoded record to dst.

@@ -23,6 +23,10 @@ type SegmentInfo struct {
 	// record of this segment after it: a write torn by a crash. Those
 	// records were never acknowledged, unless the disk lost synced data.
 	Torn bool
+	// Relaxed reports a segment written with relaxed durability
+	// (WriterOptions.Relaxed): a crash may have torn it even if a later
+	// segment survived.
+	Relaxed bool
 	// TornLSN is the LSN the torn record claimed when plausible (its header
 	// is complete and carries this segment's number and an LSN above
 	// LastLSN and below base.SeqNumMax), else LastLSN+1.
@@ -42,18 +46,19 @@ func ReadHeader(f io.ReaderAt, name string) (stripe base.StripeID, num base.File
 	if n < len(b) && err != nil && err != io.EOF {
 		return 0, 0, fmt.Errorf("wal: segment %s: read header: %w", name, err)
 	}
-	return checkHeader(b[:n], name)
+	stripe, num, _, err = checkHeader(b[:n], name)
+	return stripe, num, err
 }
 
-func checkHeader(b []byte, name string) (base.StripeID, base.FileNum, error) {
-	stripe, num, st := decodeHeader(b)
+func checkHeader(b []byte, name string) (base.StripeID, base.FileNum, byte, error) {
+	stripe, num, flags, st := decodeHeader(b)
 	switch st {
 	case headerZero:
-		return 0, 0, fmt.Errorf("wal: segment %s: %w", name, ErrEmptySegment)
+		return 0, 0, 0, fmt.Errorf("wal: segment %s: %w", name, ErrEmptySegment)
 	case headerInvalid:
-		return 0, 0, &base.CorruptionError{File: name, Offset: 0, Detail: "WAL header invalid"}
+		return 0, 0, 0, &base.CorruptionError{File: name, Offset: 0, Detail: "WAL header invalid"}
 	}
-	return stripe, num, nil
+	return stripe, num, flags, nil
 }
 
 // ReadSegment reads a whole segment from f, whose size is size bytes,
@@ -88,9 +93,11 @@ func ReadSegment(f io.ReaderAt, size int64, name string, fn func(lsn base.SeqNum
 	if err != nil {
 		return info, err
 	}
-	if info.Stripe, info.Num, err = checkHeader(hb, name); err != nil {
+	var flags byte
+	if info.Stripe, info.Num, flags, err = checkHeader(hb, name); err != nil {
 		return info, err
 	}
+	info.Relaxed = flags&flagRelaxed != 0
 	info.ValidEnd = HeaderSize
 
 	for off := int64(HeaderSize); ; {

@@ -16,7 +16,7 @@ import (
 // buildSegment encodes a segment by hand (no terminator): header then the
 // records, with LSNs as given.
 func buildSegment(num base.FileNum, recs []record) []byte {
-	h := encodeHeader(1, num)
+	h := encodeHeader(1, num, 0)
 	b := h[:]
 	for _, r := range recs {
 		b = appendRecord(b, num, r.lsn, r.payload)
@@ -226,7 +226,7 @@ func TestBadHeader(t *testing.T) {
 		}
 	}
 	// A valid CRC over an unknown version is still invalid.
-	h := encodeHeader(1, 4)
+	h := encodeHeader(1, 4, 0)
 	h[hdrVersionOff] = 2
 	h = fixHeaderCRC(h)
 	if _, _, err := ReadHeader(bytes.NewReader(h[:]), "h"); !errors.Is(err, base.ErrCorruption) {

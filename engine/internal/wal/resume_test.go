@@ -86,3 +86,22 @@ func fileSize(t *testing.T, f vfs.File) int64 {
 	}
 	return fi.Size()
 }
+
+func TestRelaxedFlagRoundTrip(t *testing.T) {
+	for _, relaxed := range []bool{false, true} {
+		fs := vfs.NewMem()
+		f, _ := fs.Create("seg")
+		w, err := NewWriter(f, "seg", WriterOptions{Stripe: 1, Num: 2, Relaxed: relaxed, DeferHeaderSync: relaxed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Append(1, []byte("x"))
+		if err := w.SyncAll(); err != nil {
+			t.Fatal(err)
+		}
+		info, err := ReadSegment(f, fileSize(t, f), "seg", nil)
+		if err != nil || info.Relaxed != relaxed || info.Records != 1 {
+			t.Fatalf("relaxed=%v: %+v %v", relaxed, info, err)
+		}
+	}
+}

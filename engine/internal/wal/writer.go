@@ -33,6 +33,15 @@ type WriterOptions struct {
 	// the file (without a sync) when it exceeds this. Buffers start small
 	// and grow as needed. Default: 256 KiB.
 	BufferSize int
+	// DeferHeaderSync leaves the header unsynced: the first Sync makes it
+	// durable together with the first records. For relaxed durability,
+	// where no write waits for a sync. It relies on the 32-byte header
+	// write being atomic (it sits in one disk sector): a crash then leaves
+	// either the old bytes or the new header, never a mix.
+	DeferHeaderSync bool
+	// Relaxed marks the segment as written with relaxed durability (a
+	// header flag that recovery reads back in SegmentInfo.Relaxed).
+	Relaxed bool
 }
 
 // EnsureDefaults replaces zero fields with their defaults.
@@ -123,7 +132,11 @@ func NewWriter(f vfs.File, name string, opts WriterOptions) (*Writer, error) {
 	}
 	w.cond.L = &w.mu
 
-	hdr := encodeHeader(opts.Stripe, opts.Num)
+	var flags byte
+	if opts.Relaxed {
+		flags |= flagRelaxed
+	}
+	hdr := encodeHeader(opts.Stripe, opts.Num, flags)
 	// The terminator after the header makes a recycled file read as an
 	// empty segment until the first records are written.
 	data := append(hdr[:], make([]byte, RecordHeaderSize)...)
@@ -131,13 +144,17 @@ func NewWriter(f vfs.File, name string, opts WriterOptions) (*Writer, error) {
 	if n, err := f.WriteAt(data, 0); err != nil || n < len(data) {
 		return nil, fmt.Errorf("wal: segment %s: write header: %w", name, shortWrite(err))
 	}
+	w.stats.Writes = 1
+	w.size, w.bufStart, w.written, w.syncedSize = HeaderSize, HeaderSize, HeaderSize, HeaderSize
+	if opts.DeferHeaderSync {
+		w.syncedSize = 0
+		return w, nil
+	}
 	start := time.Now()
 	if err := f.Datasync(); err != nil {
 		return nil, fmt.Errorf("wal: segment %s: datasync header: %w", name, err)
 	}
-	w.stats.Writes = 1
 	w.stats.recordSync(time.Since(start))
-	w.size, w.bufStart, w.written, w.syncedSize = HeaderSize, HeaderSize, HeaderSize, HeaderSize
 	return w, nil
 }
 
