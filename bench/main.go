@@ -78,7 +78,7 @@ func main() {
 	only := flag.String("only", "", "comma-separated workloads to run (default: all); names: "+strings.Join(workloadNames(), ", ")+", "+rssWorkload)
 	rss := flag.Bool("rss", false, "also measure peak RSS while loading 1M items ("+rssWorkload+"); on by default in full mode")
 	keep := flag.Bool("keep", false, "keep the database directories")
-	flag.IntVar(&pebbleCacheMiB, "pebble-cache", 0, "Pebble block cache size in MiB (0: Pebble's default, 8 MiB)")
+	flag.IntVar(&pebbleCacheMiB, "pebble-cache", 64, "Pebble block cache size in MiB; 64 matches KeystoneDB's default block cache (0: Pebble's default, 8 MiB)")
 	flag.BoolVar(&verbose, "v", false, "print engine statistics (where the engine offers them) to stderr")
 	rssChild := flag.String("rss-child", "", "internal: run one engine's 1M-item load in this process and report VmHWM")
 	rssChildN := flag.Int("rss-n", 1_000_000, "internal: items loaded by -rss-child")

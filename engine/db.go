@@ -14,6 +14,7 @@ import (
 	"github.com/keystonedb/kstone-shell/engine/internal/cache"
 	"github.com/keystonedb/kstone-shell/engine/internal/manifest"
 	"github.com/keystonedb/kstone-shell/engine/internal/vfs"
+	"github.com/keystonedb/kstone-shell/engine/internal/wal"
 	"github.com/keystonedb/kstone-shell/engine/item"
 )
 
@@ -36,12 +37,21 @@ type DB struct {
 	stallMu   sync.Mutex
 	stallCond *sync.Cond
 
+	dirSync *dirSyncer
 	// dirDirty: a WAL segment was created without syncing the directory
 	// (relaxed durability); the next periodic sync does it.
 	dirDirty atomic.Bool
 
+	walBuffers wal.BufferPool
+	encBufs    sync.Pool // *[]byte scratch for encoding keys and items
+	sstBufs    sync.Pool // *bufio.Writer for writing SSTs
+
 	recycleMu sync.Mutex
 	recycled  []string // released WAL segment files, ready for reuse
+	spares    []string // empty preallocated files for new segments
+	// sparesWanted: a segment was started, so keep spares ready.
+	sparesWanted bool
+	spareQ    chan struct{}
 
 	flushQ   chan *stripe
 	budgetQ  chan struct{}
@@ -52,9 +62,6 @@ type DB struct {
 	bgErr    atomic.Pointer[error]
 	inMemory bool
 }
-
-// maxRecycled caps the released WAL segments kept for reuse.
-const maxRecycled = 16
 
 // Create makes a new database at path with the default table and opens it.
 // It fails with "Database already exists: PATH" if one is there.
@@ -147,9 +154,11 @@ func open(path string, o *Options, create bool) (_ *DB, err error) {
 		tables:  map[string]*Table{},
 		flushQ:  make(chan *stripe, base.NumStripes),
 		budgetQ: make(chan struct{}, 1),
+		spareQ:  make(chan struct{}, 1),
 		closing: make(chan struct{}),
 	}
 	db.stallCond = sync.NewCond(&db.stallMu)
+	db.dirSync = newDirSyncer(o.FS, path)
 	if o.BlockCacheSize > 0 {
 		db.cache = cache.New(o.BlockCacheSize)
 	} else {
@@ -261,7 +270,7 @@ func (db *DB) setBackgroundError(err error) {
 }
 
 // syncDir makes the database directory's entries durable.
-func (db *DB) syncDir() error { return syncDir(db.fs, db.dir) }
+func (db *DB) syncDir() error { return db.dirSync.sync() }
 
 func syncDir(fs vfs.FS, dir string) error {
 	d, err := fs.OpenDir(dir)
@@ -392,3 +401,21 @@ func (db *DB) CreateTable(name string, schema KeySchema) (*Table, error) {
 
 // defaultTable returns the "items" table, or nil if it was dropped.
 func (db *DB) defaultTable() (*Table, error) { return db.Table(DefaultTable) }
+
+// getEncBuf returns scratch space for encoding a key and an item; the
+// memtable and the WAL copy what they keep, so it is returned right after
+// the write.
+func (db *DB) getEncBuf() *[]byte {
+	if b, ok := db.encBufs.Get().(*[]byte); ok {
+		return b
+	}
+	b := make([]byte, 0, 512)
+	return &b
+}
+
+func (db *DB) putEncBuf(b *[]byte) {
+	if cap(*b) <= 64<<10 {
+		*b = (*b)[:0]
+		db.encBufs.Put(b)
+	}
+}

@@ -15,7 +15,8 @@
 //	MANIFEST-<num>         log of the live SSTs per stripe and the tables
 //	wal_NNN.log            stripe NNN's active WAL segment
 //	wal_NNN-<num>.log      older segments of stripe NNN, not yet flushed
-//	recycle-<num>.log      released segments kept for reuse
+//	spare-<num>.log        zeroed files ready to become WAL segments
+//	recycle-<num>.log      released segments on their way to being spares
 //	NNN_<num>.sst          SSTs of stripe NNN; the first 4 bytes are "SSTM"
 //
 // The engine never prints. Logs go to Options.Logger, errors are returned

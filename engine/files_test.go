@@ -146,6 +146,7 @@ func TestTornWALTailIsCutOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer db.Close()
 	if got, err := db.Get(KS("p", "011")); err != nil || !item.ItemsEqual(got, partitionItem(11)) {
 		t.Fatalf("after reopen: %v %v", got, err)
 	}

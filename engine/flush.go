@@ -29,6 +29,8 @@ func (db *DB) startBackground() {
 	}
 	db.bg.Add(1)
 	go db.budgetWorker()
+	db.bg.Add(1)
+	go db.sparer()
 	if db.opts.Durability == DurabilityRelaxed {
 		db.bg.Add(1)
 		go db.relaxedSyncer()
@@ -148,7 +150,12 @@ func (db *DB) writeSST(stripe base.StripeID, num base.FileNum, mem *memtable.Mem
 		db.fs.Remove(db.path(name))
 		return manifest.FileMeta{}, nil, ioErr(err)
 	}
-	bw := bufio.NewWriterSize(f, 256<<10)
+	bw, _ := db.sstBufs.Get().(*bufio.Writer)
+	if bw == nil {
+		bw = bufio.NewWriterSize(f, 256<<10)
+	}
+	bw.Reset(f)
+	defer db.sstBufs.Put(bw)
 	w := sstable.NewWriter(bw, sstable.WriterOptions{BlockSize: db.opts.BlockSize, BloomFPR: db.opts.BloomFalsePositiveRate})
 	it := mem.NewIter()
 	var prev []byte

@@ -48,10 +48,9 @@ func (db *DB) recover(state *manifest.State) error {
 				db.removeOrphan(name)
 			}
 		case base.FileKindRecycle:
-			// Released segments hold nothing anyone needs; their header
-			// may even be torn by a reuse that a crash cut short.
+			// Released segments hold nothing anyone needs.
 			db.adoptRecycled(name)
-		case base.FileKindWAL, base.FileKindSealedWAL:
+		case base.FileKindWAL, base.FileKindSealedWAL, base.FileKindSpare:
 			sf, err := db.readSegHeader(name)
 			if err != nil {
 				return err
@@ -78,11 +77,17 @@ func (db *DB) recover(state *manifest.State) error {
 			return err
 		}
 	}
+	if db.dirDirty.Swap(false) {
+		return ioErr(db.syncDir())
+	}
 	return nil
 }
 
-// readSegHeader identifies a WAL file by its header. A file whose header
-// never reached the disk is removed (nil, nil).
+// readSegHeader identifies a WAL file by its header (nil, nil for a file
+// that holds no segment; it goes back to the sparer). A segment's header
+// reaches the disk with its first records, and a spare is all zeros before,
+// so a header torn by a crash is alone in its file; a damaged header with
+// intact records after it is corruption.
 func (db *DB) readSegHeader(name string) (*segFile, error) {
 	f, err := db.fs.Open(db.path(name))
 	if err != nil {
@@ -94,14 +99,39 @@ func (db *DB) readSegHeader(name string) (*segFile, error) {
 		return nil, ioErr(err)
 	}
 	stripe, num, err := wal.ReadHeader(f, name)
-	if errors.Is(err, wal.ErrEmptySegment) {
-		db.removeOrphan(name)
-		return nil, nil
+	if errors.Is(err, wal.ErrEmptySegment) || errors.Is(err, base.ErrCorruption) {
+		used, serr := wal.ContainsRecord(f, fi.Size(), name)
+		if serr != nil {
+			return nil, ioErr(serr)
+		}
+		if !used {
+			if kind, _, _, _ := base.ParseFilename(name); kind == base.FileKindSpare {
+				db.spares = append(db.spares, name) // still all zeros
+			} else {
+				db.adoptRecycled(db.renameToRecycle(name))
+			}
+			return nil, nil
+		}
+		if errors.Is(err, wal.ErrEmptySegment) {
+			db.adoptRecycled(db.renameToRecycle(name))
+			return nil, nil
+		}
 	}
 	if err != nil {
 		return nil, ioErr(err)
 	}
 	return &segFile{name: name, stripe: stripe, num: num, size: fi.Size()}, nil
+}
+
+// renameToRecycle gives a WAL file that holds no needed record a
+// recycle-* name, so that nothing mistakes it for a segment later.
+func (db *DB) renameToRecycle(name string) string {
+	rname := base.MakeFilename(base.FileKindRecycle, 0, db.man.AllocFileNum())
+	if err := db.fs.Rename(db.path(name), db.path(rname)); err != nil {
+		db.log.Warn("Renaming an unused WAL file failed", "file", name, "error", err)
+		return name
+	}
+	return rname
 }
 
 func (db *DB) removeOrphan(name string) {
@@ -112,6 +142,7 @@ func (db *DB) removeOrphan(name string) {
 	db.log.Debug("Removed obsolete file", "file", name)
 }
 
+// adoptRecycled queues a file found at Open for the sparer to zero.
 func (db *DB) adoptRecycled(name string) {
 	db.recycleMu.Lock()
 	defer db.recycleMu.Unlock()
@@ -182,7 +213,8 @@ func (s *stripe) replay(segs []segFile, flushed base.SeqNum) error {
 			}
 			db.log.Warn("WAL torn tail cut off", "stripe", int(s.id), "file", sf.name, "lsn", int64(info.TornLSN), "offset", info.ValidEnd)
 		}
-		if newest && sf.name == walName(s.id) && info.Num == sf.num {
+		relaxedNow := db.opts.Durability == DurabilityRelaxed
+		if newest && info.Relaxed == relaxedNow {
 			if err := s.resumeSegment(sf, info); err != nil {
 				return err
 			}
@@ -192,7 +224,11 @@ func (s *stripe) replay(segs []segFile, flushed base.SeqNum) error {
 			db.recycle(sf.name, sf.num)
 			continue
 		}
-		s.sealed = append(s.sealed, sealedSeg{num: sf.num, name: sf.name, maxSeq: maxSeq})
+		name, err := s.ensureName(sf.name, sealedWALName(s.id, sf.num))
+		if err != nil {
+			return err
+		}
+		s.sealed = append(s.sealed, sealedSeg{num: sf.num, name: name, maxSeq: maxSeq})
 	}
 	s.visible.Store(uint64(s.lastSeq))
 	db.memBytes.Add(s.mem.Bytes())
@@ -234,9 +270,29 @@ func (s *stripe) replaySegment(sf segFile, flushed base.SeqNum) (wal.SegmentInfo
 	return info, maxSeq, err
 }
 
+// ensureName gives a segment found at recovery the name its role calls
+// for: a crash may have kept an older name (renames are not synced).
+func (s *stripe) ensureName(name, want string) (string, error) {
+	if name == want {
+		return name, nil
+	}
+	if err := s.db.fs.Rename(s.db.path(name), s.db.path(want)); err != nil {
+		return "", ioErr(err)
+	}
+	s.db.dirDirty.Store(true)
+	return want, nil
+}
+
 // resumeSegment continues writing the newest segment where its records end.
+// Older segments were renamed to their sealed names first, so wal_NNN.log
+// is free.
 func (s *stripe) resumeSegment(sf segFile, info wal.SegmentInfo) error {
 	db := s.db
+	name, err := s.ensureName(sf.name, walName(s.id))
+	if err != nil {
+		return err
+	}
+	sf.name = name
 	f, err := db.fs.OpenReadWrite(db.path(sf.name))
 	if err != nil {
 		return ioErr(err)

@@ -1,21 +1,33 @@
 package engine
 
 import (
+	"time"
+
 	"github.com/keystonedb/kstone-shell/engine/internal/base"
 	"github.com/keystonedb/kstone-shell/engine/internal/vfs"
 	"github.com/keystonedb/kstone-shell/engine/internal/wal"
 )
 
-// WAL segment life cycle of a stripe:
+// WAL files and their life cycle:
 //
-//	(recycle-<n>.log or new) --newSegment--> wal_NNN.log            active
-//	wal_NNN.log              --seal-------->  wal_NNN-<num>.log      sealed
-//	wal_NNN-<num>.log        --release----->  recycle-<num>.log      (or removed)
+//	recycle-<n>.log   --zero, sync, rename-->  spare-<n>.log    (sparer, in the background)
+//	spare-<n>.log     --header, rename------>  wal_NNN.log      active segment of stripe NNN
+//	wal_NNN.log       --sync, rename-------->  wal_NNN-<n>.log  sealed: waits for its flush
+//	wal_NNN-<n>.log   --rename-------------->  recycle-<n>.log  released after the flush
+//
+// A spare is all zeros and its directory entry is durable, so starting a
+// segment costs a writer no sync at all: the header goes out with the
+// first records (one fdatasync), and the rename to wal_NNN.log need not be
+// durable, because recovery identifies segments by their header (stripe,
+// number), never by name. The names are for people.
+//
+// Because a spare is all zeros, a header torn by a crash is always alone:
+// there is no intact record after it. Recovery tells that apart from a
+// damaged header of a segment in use, which has records after it.
 //
 // A segment is released only after the manifest durably records an SST
-// holding all of its records. Recovery identifies segments by their header
-// (stripe, number), not their name, so a crash between a rename and the
-// directory sync that makes it durable is harmless.
+// holding all of its records. A recycle-* file never holds a record anyone
+// needs; recovery removes it.
 
 func walName(s base.StripeID) string { return base.MakeFilename(base.FileKindWAL, s, 0) }
 
@@ -23,48 +35,56 @@ func sealedWALName(s base.StripeID, n base.FileNum) string {
 	return base.MakeFilename(base.FileKindSealedWAL, s, n)
 }
 
-// newSegmentLocked starts a new active segment, reusing a released file
-// when one is available (syncs over already-allocated blocks are cheaper).
-//
-// The header is written under a temporary name and made durable before the
-// file is renamed to wal_NNN.log, and the directory is synced before any
-// record is acknowledged in it. (Relaxed durability defers both syncs to
-// the next periodic sync; see wal.WriterOptions.DeferHeaderSync.) So a file named wal_NNN.log (or, later,
-// wal_NNN-<num>.log) always has a durable header, and a header torn by a
-// crash can only be found in a temporary or recycled file, which never
-// holds a record anyone needs.
+// spareTarget is how many spares the sparer keeps ready: enough for every
+// stripe of a fresh database to start writing without creating a file (an
+// inode allocation and a directory sync, slow on ext4) on a writer's path.
+const spareTarget = 32
+
+// maxRecycled caps the released segments kept for reuse.
+const maxRecycled = 32
+
+// walBufferSize bounds the records a stripe buffers before handing them to
+// the OS; with 256 stripes a larger buffer costs real memory.
+const walBufferSize = 64 << 10
+
+func (db *DB) walOptions(s base.StripeID, num base.FileNum) wal.WriterOptions {
+	return wal.WriterOptions{
+		Stripe: s, Num: num, PreallocateChunk: db.opts.WALPreallocate, BufferSize: walBufferSize,
+		DeferHeaderSync: true,
+		Relaxed:         db.opts.Durability == DurabilityRelaxed,
+		Buffers:         &db.walBuffers,
+	}
+}
+
+// newSegmentLocked starts a new active segment in a spare, or in a new file
+// when none is ready (then its directory entry must be made durable before
+// a record in it is acknowledged).
 func (s *stripe) newSegmentLocked() error {
 	db := s.db
 	num := db.man.AllocFileNum()
 	name := walName(s.id)
-	tmp := name + ".tmp"
-	f, err := db.takeRecycled(tmp)
+	f, err := db.takeSpare(name)
 	if err != nil {
 		return ioErr(err)
 	}
-	if f == nil {
-		if f, err = db.fs.Create(db.path(tmp)); err != nil {
+	fresh := f == nil
+	if fresh {
+		if f, err = db.fs.Create(db.path(name)); err != nil {
 			return ioErr(err)
 		}
 	}
 	w, err := wal.NewWriter(f, name, db.walOptions(s.id, num))
 	if err != nil {
 		f.Close()
-		db.fs.Remove(db.path(tmp))
 		return ioErr(err)
 	}
-	if err := db.fs.Rename(db.path(tmp), db.path(name)); err != nil {
-		w.Close()
-		db.fs.Remove(db.path(tmp))
-		return ioErr(err)
-	}
-	if db.opts.Durability == DurabilityRelaxed {
-		// Nothing waits for this segment to be durable; the periodic sync
-		// makes its directory entry durable before its records.
-		db.dirDirty.Store(true)
-	} else if err := db.syncDir(); err != nil {
-		w.Close()
-		return ioErr(err)
+	if fresh {
+		if db.opts.Durability == DurabilityRelaxed {
+			db.dirDirty.Store(true) // the periodic sync does it
+		} else if err := db.syncDir(); err != nil {
+			w.Close()
+			return ioErr(err)
+		}
 	}
 	s.wal = w
 	return nil
@@ -116,15 +136,16 @@ func (s *stripe) releaseSegmentsLocked(flushed base.SeqNum) {
 	s.sealed = keep
 }
 
-// recycle keeps a released segment for reuse, or removes it when enough
-// are kept already.
+// recycle queues a released segment for the sparer to zero and reuse, or
+// removes it when enough are queued already.
 func (db *DB) recycle(name string, num base.FileNum) {
 	db.recycleMu.Lock()
 	defer db.recycleMu.Unlock()
-	if len(db.recycled) < maxRecycled {
+	if len(db.recycled)+len(db.spares) < maxRecycled && !db.closed.Load() {
 		rname := base.MakeFilename(base.FileKindRecycle, 0, num)
 		if err := db.fs.Rename(db.path(name), db.path(rname)); err == nil {
 			db.recycled = append(db.recycled, rname)
+			db.wakeSparer()
 			return
 		}
 	}
@@ -133,16 +154,22 @@ func (db *DB) recycle(name string, num base.FileNum) {
 	}
 }
 
-// takeRecycled renames a recycled segment to name and opens it, or returns
-// nil when none is available.
-func (db *DB) takeRecycled(name string) (vfs.File, error) {
+// takeSpare renames a spare to name and opens it, or returns nil when none
+// is ready. The first call sets the sparer to work: a database that is only
+// read never gets spares.
+func (db *DB) takeSpare(name string) (vfs.File, error) {
 	db.recycleMu.Lock()
 	defer db.recycleMu.Unlock()
-	for len(db.recycled) > 0 {
-		rname := db.recycled[len(db.recycled)-1]
-		db.recycled = db.recycled[:len(db.recycled)-1]
-		if err := db.fs.Rename(db.path(rname), db.path(name)); err != nil {
-			db.log.Warn("Reusing a recycled WAL segment failed", "file", rname, "error", err)
+	if !db.sparesWanted {
+		db.sparesWanted = true
+		db.wakeSparer()
+	}
+	for len(db.spares) > 0 {
+		sname := db.spares[0]
+		db.spares = db.spares[1:]
+		db.wakeSparer()
+		if err := db.fs.Rename(db.path(sname), db.path(name)); err != nil {
+			db.log.Warn("Using a spare WAL file failed", "file", sname, "error", err)
 			continue
 		}
 		return db.fs.OpenReadWrite(db.path(name))
@@ -150,14 +177,103 @@ func (db *DB) takeRecycled(name string) (vfs.File, error) {
 	return nil, nil
 }
 
-// walBufferSize bounds the records a stripe buffers before handing them to
-// the OS; with 256 stripes a larger buffer costs real memory.
-const walBufferSize = 64 << 10
-
-func (db *DB) walOptions(s base.StripeID, num base.FileNum) wal.WriterOptions {
-	return wal.WriterOptions{
-		Stripe: s, Num: num, PreallocateChunk: db.opts.WALPreallocate, BufferSize: walBufferSize,
-		DeferHeaderSync: db.opts.Durability == DurabilityRelaxed,
-		Relaxed:         db.opts.Durability == DurabilityRelaxed,
+func (db *DB) wakeSparer() {
+	select {
+	case db.spareQ <- struct{}{}:
+	default:
 	}
+}
+
+// sparer turns recycled segments into spares and creates new spares while
+// fewer than spareTarget are ready.
+func (db *DB) sparer() {
+	defer db.bg.Done()
+	for {
+		db.recycleMu.Lock()
+		var name string
+		var reuse bool
+		switch {
+		case len(db.recycled) > 0:
+			name, reuse = db.recycled[0], true
+			db.recycled = db.recycled[1:]
+		case db.sparesWanted && len(db.spares) < spareTarget:
+			name = base.MakeFilename(base.FileKindRecycle, 0, db.man.AllocFileNum())
+		}
+		db.recycleMu.Unlock()
+		if name == "" {
+			select {
+			case <-db.closing:
+				return
+			case <-db.spareQ:
+				continue
+			}
+		}
+		if db.closed.Load() {
+			return
+		}
+		spare, err := db.makeSpare(name, reuse)
+		if err != nil {
+			db.log.Warn("Preparing a spare WAL file failed", "file", name, "error", err)
+			db.fs.Remove(db.path(name))
+			select {
+			case <-db.closing:
+				return
+			case <-time.After(time.Second):
+			}
+			continue
+		}
+		db.recycleMu.Lock()
+		db.spares = append(db.spares, spare)
+		db.recycleMu.Unlock()
+	}
+}
+
+// makeSpare zeroes (or creates and allocates) the file name, makes that
+// durable, and renames it to a spare whose directory entry is durable.
+func (db *DB) makeSpare(name string, reuse bool) (string, error) {
+	var f vfs.File
+	var err error
+	if reuse {
+		f, err = db.fs.OpenReadWrite(db.path(name))
+	} else {
+		f, err = db.fs.Create(db.path(name))
+	}
+	if err != nil {
+		return "", err
+	}
+	err = zeroFile(f, db.opts.WALPreallocate)
+	if err == nil {
+		err = f.Datasync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", err
+	}
+	_, _, num, _ := base.ParseFilename(name)
+	spare := base.MakeFilename(base.FileKindSpare, 0, num)
+	if err := db.fs.Rename(db.path(name), db.path(spare)); err != nil {
+		return "", err
+	}
+	return spare, db.syncDir()
+}
+
+// zeroFile makes every byte of f zero and f at least size bytes long.
+func zeroFile(f vfs.File, size int64) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	zeros := make([]byte, 64<<10)
+	for off := int64(0); off < fi.Size(); off += int64(len(zeros)) {
+		n := min(int64(len(zeros)), fi.Size()-off)
+		if _, err := f.WriteAt(zeros[:n], off); err != nil {
+			return err
+		}
+	}
+	if fi.Size() < size {
+		return f.Preallocate(fi.Size(), size-fi.Size())
+	}
+	return nil
 }

@@ -50,12 +50,18 @@ func (t *Table) Put(it item.Item) error {
 	if err := it.Validate(); err != nil {
 		return &Error{Kind: ErrValidation, Msg: err.Error(), Err: err}
 	}
-	key, err := encodeKey(nil, t.id, k)
+	buf := db.getEncBuf()
+	defer db.putEncBuf(buf)
+	key, err := encodeKey((*buf)[:0], t.id, k)
 	if err != nil {
 		return err
 	}
+	n := len(key)
+	*buf = item.AppendItem(key, it)
+	key, value := (*buf)[:n:n], (*buf)[n:]
 	s := db.stripes[StripeOf(k.PK)]
-	if err := s.write([]op{{kind: base.KindSet, key: key, value: item.AppendItem(nil, it)}}); err != nil {
+	ops := [1]op{{kind: base.KindSet, key: key, value: value}}
+	if err := s.write(ops[:]); err != nil {
 		return err
 	}
 	s.counters.puts.Add(1)

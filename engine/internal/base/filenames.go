@@ -34,8 +34,13 @@ const (
 	// FileKindSealedWAL is an older WAL segment of a stripe whose records
 	// are not yet flushed: wal_NNN-<num>.log.
 	FileKindSealedWAL
-	// FileKindRecycle is a released WAL segment kept for reuse: recycle-<num>.log.
+	// FileKindRecycle is a released WAL segment on its way to becoming a
+	// spare (being zeroed): recycle-<num>.log. It never holds a record
+	// anyone needs.
 	FileKindRecycle
+	// FileKindSpare is an all-zero file ready to become a WAL segment:
+	// spare-<num>.log.
+	FileKindSpare
 	// FileKindManifest is a manifest log: MANIFEST-<num>.
 	FileKindManifest
 	// FileKindCurrent names the live manifest: CURRENT.
@@ -47,7 +52,7 @@ const (
 	FileKindTemp
 )
 
-var fileKindNames = [...]string{"unknown", "sst", "wal", "sealed-wal", "recycle", "manifest", "current", "lock", "temp"}
+var fileKindNames = [...]string{"unknown", "sst", "wal", "sealed-wal", "recycle", "spare", "manifest", "current", "lock", "temp"}
 
 func (k FileKind) String() string {
 	if int(k) < len(fileKindNames) {
@@ -74,6 +79,8 @@ func MakeFilename(kind FileKind, stripe StripeID, num FileNum) string {
 		return fmt.Sprintf("wal_%s-%s.log", stripe, num)
 	case FileKindRecycle:
 		return fmt.Sprintf("recycle-%s.log", num)
+	case FileKindSpare:
+		return fmt.Sprintf("spare-%s.log", num)
 	case FileKindManifest:
 		return fmt.Sprintf("MANIFEST-%s", num)
 	case FileKindCurrent:
@@ -100,6 +107,9 @@ func ParseFilename(name string) (kind FileKind, stripe StripeID, num FileNum, ok
 	case strings.HasPrefix(name, "recycle-") && strings.HasSuffix(name, ".log"):
 		n, ok := parseNum(strings.TrimSuffix(name[len("recycle-"):], ".log"))
 		return FileKindRecycle, 0, n, ok
+	case strings.HasPrefix(name, "spare-") && strings.HasSuffix(name, ".log"):
+		n, ok := parseNum(strings.TrimSuffix(name[len("spare-"):], ".log"))
+		return FileKindSpare, 0, n, ok
 	case strings.HasPrefix(name, "wal_") && strings.HasSuffix(name, ".log"):
 		rest := strings.TrimSuffix(name[len("wal_"):], ".log")
 		if s, n, found := strings.Cut(rest, "-"); found {

@@ -14,6 +14,7 @@ func TestFilenameRoundTrip(t *testing.T) {
 		{FileKindWAL, 5, 0, "wal_005.log"},
 		{FileKindSealedWAL, 42, 9, "wal_042-0000000009.log"},
 		{FileKindRecycle, 0, 12, "recycle-0000000012.log"},
+		{FileKindSpare, 0, 13, "spare-0000000013.log"},
 		{FileKindManifest, 0, 3, "MANIFEST-0000000003"},
 		{FileKindCurrent, 0, 0, "CURRENT"},
 		{FileKindLock, 0, 0, "LOCK"},

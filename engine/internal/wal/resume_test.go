@@ -3,6 +3,7 @@ package wal
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"testing"
 
 	"github.com/keystonedb/kstone-shell/engine/internal/base"
@@ -104,4 +105,53 @@ func TestRelaxedFlagRoundTrip(t *testing.T) {
 			t.Fatalf("relaxed=%v: %+v %v", relaxed, info, err)
 		}
 	}
+}
+
+func TestContainsRecord(t *testing.T) {
+	fs := vfs.NewMem()
+	f, _ := fs.Create("seg")
+	f.Preallocate(0, 8192)
+	if ok, err := ContainsRecord(f, fileSize(t, f), "seg"); ok || err != nil {
+		t.Fatalf("zeros: %v %v", ok, err)
+	}
+	w, err := NewWriter(f, "seg", WriterOptions{Stripe: 1, Num: 7, PreallocateChunk: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Append(5, []byte("payload"))
+	w.SyncAll()
+	f.WriteAt([]byte("garbage!"), 0) // damage the header
+	if ok, err := ContainsRecord(f, fileSize(t, f), "seg"); !ok || err != nil {
+		t.Fatalf("with a record: %v %v", ok, err)
+	}
+}
+
+// A record anywhere in a long run of zeros is found.
+func TestContainsRecordAfterZeros(t *testing.T) {
+	for _, at := range []int64{HeaderSize, HeaderSize + 1, 4095, 4096, 65536 - 7, 65536 + 3, 200001} {
+		data := make([]byte, 300000)
+		rec := appendRecord(nil, 9, 42, []byte("hello"))
+		copy(data[at:], rec)
+		ok, err := ContainsRecord(bytesReaderAt(data), int64(len(data)), "x")
+		if !ok || err != nil {
+			t.Errorf("record at %d not found: %v", at, err)
+		}
+	}
+	ok, err := ContainsRecord(bytesReaderAt(make([]byte, 300000)), 300000, "x")
+	if ok || err != nil {
+		t.Errorf("zeros: %v %v", ok, err)
+	}
+}
+
+type bytesReaderAt []byte
+
+func (b bytesReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if off >= int64(len(b)) {
+		return 0, io.EOF
+	}
+	n := copy(p, b[off:])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
 }

@@ -42,6 +42,9 @@ type WriterOptions struct {
 	// Relaxed marks the segment as written with relaxed durability (a
 	// header flag that recovery reads back in SegmentInfo.Relaxed).
 	Relaxed bool
+	// Buffers, if set, supplies the writer's record buffers and takes them
+	// back at Close.
+	Buffers *BufferPool
 }
 
 // EnsureDefaults replaces zero fields with their defaults.
@@ -81,6 +84,7 @@ type Writer struct {
 	num     base.FileNum
 	chunk   int64
 	bufSize int
+	pool    *BufferPool
 
 	// Guarded by writeMu.
 	writeMu   sync.Mutex
@@ -128,6 +132,9 @@ func NewWriter(f vfs.File, name string, opts WriterOptions) (*Writer, error) {
 		num:       opts.Num,
 		chunk:     opts.PreallocateChunk,
 		bufSize:   opts.BufferSize,
+		pool:      opts.Buffers,
+		buf:       opts.Buffers.get(),
+		spare:     opts.Buffers.get(),
 		allocated: fi.Size(),
 	}
 	w.cond.L = &w.mu
@@ -310,6 +317,9 @@ func (w *Writer) Close() error {
 	w.mu.Lock()
 	w.closed = true
 	w.cond.Broadcast()
+	w.pool.put(w.buf)
+	w.pool.put(w.spare)
+	w.buf, w.spare = nil, nil
 	w.mu.Unlock()
 	w.writeMu.Unlock()
 	if cerr := w.f.Close(); cerr != nil && err == nil {
