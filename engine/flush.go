@@ -122,7 +122,10 @@ func (s *stripe) flushOne(imm *immMem) error {
 	if t != nil {
 		ssts = append(append([]*sstHandle(nil), ssts...), t)
 	}
-	s.setVersionLocked(newVersion(s.ver.mem, s.ver.imms[1:], ssts))
+	// A fresh slice: keeping the old array would keep the flushed
+	// memtable reachable.
+	imms := append([]*immMem(nil), s.ver.imms[1:]...)
+	s.setVersionLocked(newVersion(s.ver.mem, imms, ssts))
 	s.vmu.Unlock()
 	s.releaseSegmentsLocked(imm.maxSeq)
 	s.stalled.Broadcast()

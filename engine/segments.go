@@ -45,7 +45,7 @@ const maxRecycled = 32
 
 // walBufferSize bounds the records a stripe buffers before handing them to
 // the OS; with 256 stripes a larger buffer costs real memory.
-const walBufferSize = 64 << 10
+const walBufferSize = 32 << 10
 
 func (db *DB) walOptions(s base.StripeID, num base.FileNum) wal.WriterOptions {
 	return wal.WriterOptions{

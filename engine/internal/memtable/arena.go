@@ -24,6 +24,7 @@ import (
 //
 // chain links the entries of one hash bucket, newest first.
 const (
+	firstChunk  = 4 << 10
 	chunkSize   = 64 << 10
 	offsetBits  = 20
 	maxChunks   = 1<<(32-offsetBits) - 1
@@ -60,12 +61,14 @@ func (a *arena) full() bool {
 func (a *arena) alloc(n int) (ref, []byte) {
 	n = (n + 3) &^ 3
 	if len(a.cur)+n > cap(a.cur) {
-		size := max(chunkSize, n)
-		a.cur = make([]byte, 0, size)
 		var cs [][]byte
 		if old := a.chunks.Load(); old != nil {
 			cs = append(make([][]byte, 0, len(*old)+1), *old...)
 		}
+		// Chunks start small and double: 256 stripes each hold a
+		// memtable, most of them nearly empty at any moment.
+		size := max(min(chunkSize, firstChunk<<len(cs)), n)
+		a.cur = make([]byte, 0, size)
 		cs = append(cs, a.cur[:size])
 		a.chunks.Store(&cs)
 	}
