@@ -52,6 +52,7 @@ type sealedSeg struct {
 // stripeCounters are cumulative; Stats reads them.
 type stripeCounters struct {
 	puts, deletes, gets   atomic.Uint64
+	queries, scans        atomic.Uint64
 	bloomProbes           atomic.Uint64
 	bloomNegatives        atomic.Uint64
 	bloomFalsePositives   atomic.Uint64
