@@ -20,9 +20,9 @@ func soak() bool { return os.Getenv("KSTONE_SOAK") != "" }
 
 const crashChildEnv = "KSTONE_CRASH_CHILD"
 
-// crashOptions force frequent flushes and segment rotation, so kills land
-// in the middle of them too.
-var crashOptions = Options{MemtableRecordThreshold: 64}
+// crashOptions force frequent flushes, segment rotation and compactions,
+// so kills land in the middle of them too.
+var crashOptions = Options{MemtableRecordThreshold: 64, CompactionThreshold: 2}
 
 // TestCrashChild is the child process of TestCrashRecovery: four writers
 // doing synced puts, each acknowledged put printed as "ack KEY VERSION".
@@ -105,6 +105,7 @@ func TestCrashRecovery(t *testing.T) {
 				t.Fatalf("round %d: %s reads back %s", round, pk, item.ItemToJSON(got))
 			}
 		}
+		checkNoDuplicates(t, db, round)
 		if err := db.Close(); err != nil {
 			t.Fatal(err)
 		}
@@ -159,5 +160,27 @@ func runCrashChild(t *testing.T, dir string, round int, d time.Duration, acked m
 			acked[f[1]] = v
 			n++
 		}
+	}
+}
+
+// checkNoDuplicates scans the table: a key seen twice means a compaction
+// was half applied.
+func checkNoDuplicates(t *testing.T, db *DB, round int) {
+	tb, _ := db.Table(DefaultTable)
+	it, err := tb.ScanIter(ScanInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer it.Close()
+	seen := map[string]bool{}
+	for it.Next() {
+		k, _ := it.Key()
+		if seen[k.String()] {
+			t.Fatalf("round %d: key %s appears twice", round, k)
+		}
+		seen[k.String()] = true
+	}
+	if err := it.Err(); err != nil {
+		t.Fatalf("round %d: scan: %v", round, err)
 	}
 }

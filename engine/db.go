@@ -51,16 +51,25 @@ type DB struct {
 	spares    []string // empty preallocated files for new segments
 	// sparesWanted: a segment was started, so keep spares ready.
 	sparesWanted bool
-	spareQ    chan struct{}
+	spareQ       chan struct{}
 
 	flushQ   chan *stripe
-	budgetQ  chan struct{}
-	closing  chan struct{}
-	bg       sync.WaitGroup
-	closed   atomic.Bool
-	closeMu  sync.Mutex
-	bgErr    atomic.Pointer[error]
-	inMemory bool
+	compactQ chan *stripe
+	events   chan func(*EventListener)
+
+	eventsDropped    atomic.Uint64
+	latency          [NumOpKinds]latencyHist
+	walCorrupt       atomic.Bool // WAL damage found (by a verify)
+	sstCorrupt       atomic.Bool // a read found a damaged SST
+	walFailed        atomic.Bool // a WAL write or sync failed: a stripe is read-only
+	compactionTotals compactionTotals
+	budgetQ          chan struct{}
+	closing          chan struct{}
+	bg               sync.WaitGroup
+	closed           atomic.Bool
+	closeMu          sync.Mutex
+	bgErr            atomic.Pointer[error]
+	inMemory         bool
 }
 
 // Create makes a new database at path with the default table and opens it.
@@ -147,15 +156,17 @@ func defaultTableDesc() manifest.TableDesc {
 
 func open(path string, o *Options, create bool) (_ *DB, err error) {
 	db := &DB{
-		opts:    o,
-		fs:      o.FS,
-		dir:     path,
-		log:     o.Logger.With("component", "engine"),
-		tables:  map[string]*Table{},
-		flushQ:  make(chan *stripe, base.NumStripes),
-		budgetQ: make(chan struct{}, 1),
-		spareQ:  make(chan struct{}, 1),
-		closing: make(chan struct{}),
+		opts:     o,
+		fs:       o.FS,
+		dir:      path,
+		log:      o.Logger.With("component", "engine"),
+		tables:   map[string]*Table{},
+		flushQ:   make(chan *stripe, base.NumStripes),
+		compactQ: make(chan *stripe, base.NumStripes),
+		events:   make(chan func(*EventListener), eventQueueLen),
+		budgetQ:  make(chan struct{}, 1),
+		spareQ:   make(chan struct{}, 1),
+		closing:  make(chan struct{}),
 	}
 	db.stallCond = sync.NewCond(&db.stallMu)
 	db.dirSync = newDirSyncer(o.FS, path)
@@ -264,9 +275,22 @@ func (db *DB) checkOpen() error {
 	return nil
 }
 
-// setBackgroundError records the first error of background work.
+// setBackgroundError records the latest failure of background work (a
+// successful flush clears it: a full disk may have been freed).
 func (db *DB) setBackgroundError(err error) {
-	db.bgErr.CompareAndSwap(nil, &err)
+	db.bgErr.Store(&err)
+	db.emit(func(e *EventListener) { call(e.BackgroundError, err) })
+}
+
+func (db *DB) clearBackgroundError() { db.bgErr.Store(nil) }
+
+// noteReadError flags corruption found by a read, for Health.
+func (db *DB) noteReadError(err error) error {
+	if errors.Is(err, ErrCorruption) {
+		db.sstCorrupt.Store(true)
+		db.log.Error("Failed to read SST file", "error", err)
+	}
+	return err
 }
 
 // syncDir makes the database directory's entries durable.

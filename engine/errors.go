@@ -83,6 +83,10 @@ func ioErr(err error) error {
 	return &Error{Kind: ErrIO, Msg: err.Error(), Err: err}
 }
 
+func newErrWrap(kind error, msg string, cause error) error {
+	return &Error{Kind: kind, Msg: msg + ": " + cause.Error(), Err: cause}
+}
+
 func invalidArg(format string, args ...any) error {
 	return newErr(ErrInvalidArgument, format, args...)
 }

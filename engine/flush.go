@@ -31,6 +31,11 @@ func (db *DB) startBackground() {
 	go db.budgetWorker()
 	db.bg.Add(1)
 	go db.sparer()
+	db.bg.Add(1)
+	go db.dispatchEvents()
+	db.startCompactions()
+	db.bg.Add(1)
+	go db.healthMonitor()
 	if db.opts.Durability == DurabilityRelaxed {
 		db.bg.Add(1)
 		go db.relaxedSyncer()
@@ -63,7 +68,6 @@ func (db *DB) flushWithRetry(s *stripe) {
 		if err == nil {
 			return
 		}
-		db.setBackgroundError(err)
 		db.log.Error("Memtable flush failed", "stripe", int(s.id), "error", err, "retry_in", backoff)
 		select {
 		case <-db.closing:
@@ -91,14 +95,17 @@ func (s *stripe) flushImmutables() error {
 			return nil
 		}
 		if err := s.flushOne(imm); err != nil {
+			s.db.setBackgroundError(err)
 			return err
 		}
+		s.db.clearBackgroundError()
 	}
 }
 
 func (s *stripe) flushOne(imm *immMem) error {
 	db := s.db
 	start := time.Now()
+	db.emit(func(e *EventListener) { call(e.FlushBegin, FlushInfo{Stripe: int(s.id), Records: imm.mem.Len()}) })
 	num := db.man.AllocFileNum()
 	fm, t, err := db.writeSST(s.id, num, imm.mem)
 	if err != nil {
@@ -134,8 +141,11 @@ func (s *stripe) flushOne(imm *immMem) error {
 	db.wakeGlobalStall()
 	s.counters.flushes.Add(1)
 	s.counters.flushedBytes.Add(fm.Size)
-	db.log.Info("Memtable flush completed", "stripe", int(s.id), "records", imm.mem.Len(),
-		"bytes", fm.Size, "file", sstName(s.id, num), "duration", time.Since(start))
+	info := FlushInfo{Stripe: int(s.id), Records: imm.mem.Len(), Bytes: fm.Size, File: sstName(s.id, num), Duration: time.Since(start)}
+	db.log.Info("Memtable flush completed", "stripe", int(s.id), "records", info.Records,
+		"bytes", info.Bytes, "file", info.File, "duration", info.Duration)
+	db.emit(func(e *EventListener) { call(e.FlushEnd, info) })
+	db.scheduleCompaction(s)
 	return nil
 }
 

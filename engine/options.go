@@ -51,6 +51,11 @@ const (
 	DefaultMaxImmutableMemtables    = 4
 	DefaultWALPreallocate           = 256 << 10
 	DefaultFlushWorkers             = 2
+	DefaultHighSSTCount             = 10
+	DefaultDiskUsageWarn            = 0.8
+	DefaultHighWriteAmp             = 10
+	DefaultSlowWriteP99             = 10 * time.Millisecond
+	DefaultHealthCheckInterval      = time.Second
 )
 
 // Options configure a database. The zero value means "all defaults";
@@ -103,6 +108,16 @@ type Options struct {
 	// DisableAutoCompaction turns background compaction off; Compact still
 	// works by hand.
 	DisableAutoCompaction bool
+
+	// Events receives flush, compaction, stall, error and health events.
+	Events *EventListener
+	// Health thresholds; see Health. Defaults: 10 SSTs in a stripe, 80%
+	// disk usage, write amplification 10, p99 write latency 10ms.
+	HighSSTCount        int
+	DiskUsageWarn       float64
+	HighWriteAmp        float64
+	SlowWriteP99        time.Duration
+	HealthCheckInterval time.Duration // Default: 1s.
 }
 
 // EnsureDefaults returns a copy of o with every unset field at its default.
@@ -130,6 +145,11 @@ func (o *Options) EnsureDefaults() *Options {
 	setDefault(&n.BlockCacheSize, DefaultBlockCacheSize)
 	setDefault(&n.CompactionThreshold, DefaultCompactionThreshold)
 	setDefault(&n.MaxConcurrentCompactions, DefaultMaxConcurrentCompactions)
+	setDefault(&n.HighSSTCount, DefaultHighSSTCount)
+	setDefault(&n.DiskUsageWarn, DefaultDiskUsageWarn)
+	setDefault(&n.HighWriteAmp, DefaultHighWriteAmp)
+	setDefault(&n.SlowWriteP99, DefaultSlowWriteP99)
+	setDefault(&n.HealthCheckInterval, DefaultHealthCheckInterval)
 	return &n
 }
 
@@ -182,6 +202,18 @@ func (o *Options) Validate() error {
 	}
 	if o.MaxConcurrentCompactions < 0 {
 		bad("MaxConcurrentCompactions must be positive, got %d", o.MaxConcurrentCompactions)
+	}
+	if o.HighSSTCount < 0 {
+		bad("HighSSTCount must be positive, got %d", o.HighSSTCount)
+	}
+	if o.DiskUsageWarn < 0 || o.DiskUsageWarn > 1 {
+		bad("DiskUsageWarn must be a fraction between 0 and 1, got %g", o.DiskUsageWarn)
+	}
+	if o.HighWriteAmp < 0 {
+		bad("HighWriteAmp must be positive, got %g", o.HighWriteAmp)
+	}
+	if o.SlowWriteP99 < 0 || o.HealthCheckInterval < 0 {
+		bad("SlowWriteP99 and HealthCheckInterval must be positive")
 	}
 	return errors.Join(errs...)
 }

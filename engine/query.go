@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"fmt"
+	"time"
 
 	"github.com/keystonedb/kstone-shell/engine/internal/base"
 	"github.com/keystonedb/kstone-shell/engine/item"
@@ -77,6 +78,7 @@ type Page struct {
 
 // Query returns a page of items of one partition in sort-key order.
 func (t *Table) Query(q QueryInput) (Page, error) {
+	defer t.db.timeOp(OpQuery, time.Now())
 	it, err := t.QueryIter(q)
 	if err != nil {
 		return Page{}, err
@@ -86,6 +88,7 @@ func (t *Table) Query(q QueryInput) (Page, error) {
 
 // Scan returns a page of the table's items.
 func (t *Table) Scan(s ScanInput) (Page, error) {
+	defer t.db.timeOp(OpScan, time.Now())
 	it, err := t.ScanIter(s)
 	if err != nil {
 		return Page{}, err
@@ -114,7 +117,7 @@ func collect(it *ItemIter, filter func(item.Item) (bool, error)) (Page, error) {
 		p.Items = append(p.Items, x)
 	}
 	if err := it.Err(); err != nil {
-		return Page{}, err
+		return Page{}, it.t.db.noteReadError(err)
 	}
 	p.LastEvaluatedKey = it.LastEvaluatedKey()
 	return p, nil

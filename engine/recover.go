@@ -201,6 +201,7 @@ func (s *stripe) replay(segs []segFile, flushed base.SeqNum) error {
 			var ce *base.CorruptionError
 			if errors.As(err, &ce) && ce.LSN != 0 {
 				ce.Detail = fmt.Sprintf("WAL checksum mismatch at LSN %d in stripe %d", ce.LSN, s.id)
+				db.log.Error("Corruption detected: WAL checksum mismatch", "stripe", int(s.id), "file", sf.name, "lsn", int64(ce.LSN))
 			}
 			return err
 		}
@@ -228,7 +229,8 @@ func (s *stripe) replay(segs []segFile, flushed base.SeqNum) error {
 		if err != nil {
 			return err
 		}
-		s.sealed = append(s.sealed, sealedSeg{num: sf.num, name: name, maxSeq: maxSeq})
+		s.sealed = append(s.sealed, sealedSeg{num: sf.num, name: name, maxSeq: maxSeq, bytes: info.ValidEnd})
+		s.walBytes.Add(info.ValidEnd)
 	}
 	s.visible.Store(uint64(s.lastSeq))
 	db.memBytes.Add(s.mem.Bytes())
@@ -244,7 +246,10 @@ func (s *stripe) replaySegment(sf segFile, flushed base.SeqNum) (wal.SegmentInfo
 	}
 	defer f.Close()
 	var maxSeq base.SeqNum
-	info, err := wal.ReadSegment(f, sf.size, sf.name, func(lsn base.SeqNum, payload []byte) error {
+	// Damage among records already flushed to SSTs loses nothing: step
+	// over it, and report it through Health.
+	opts := wal.ReadOptions{SkipDamageUpTo: flushed}
+	info, err := wal.ReadSegmentWith(f, sf.size, sf.name, opts, func(lsn base.SeqNum, payload []byte) error {
 		ops, err := decodeBatch(payload)
 		if err != nil {
 			return &base.CorruptionError{File: sf.name, Offset: -1, LSN: lsn, Detail: fmt.Sprintf("malformed WAL record at LSN %d", lsn)}
@@ -267,6 +272,11 @@ func (s *stripe) replaySegment(sf segFile, flushed base.SeqNum) (wal.SegmentInfo
 		s.lastSeq = last
 		return nil
 	})
+	for _, sk := range info.Skipped {
+		s.db.walCorrupt.Store(true)
+		s.db.log.Error("Corruption detected: WAL checksum mismatch among flushed records; skipped",
+			"stripe", int(s.id), "file", sf.name, "offset", sk.Offset, "lsn_from", int64(sk.FromLSN), "lsn_to", int64(sk.ToLSN))
+	}
 	return info, maxSeq, err
 }
 
@@ -303,5 +313,6 @@ func (s *stripe) resumeSegment(sf segFile, info wal.SegmentInfo) error {
 		return ioErr(err)
 	}
 	s.wal = w
+	s.walBytes.Add(info.ValidEnd)
 	return nil
 }

@@ -43,6 +43,10 @@ const spareTarget = 32
 // maxRecycled caps the released segments kept for reuse.
 const maxRecycled = 32
 
+// walRecordOverhead is a record's framing (wal.RecordHeaderSize), counted in
+// the WAL bytes Stats reports.
+const walRecordOverhead = wal.RecordHeaderSize
+
 // walBufferSize bounds the records a stripe buffers before handing them to
 // the OS; with 256 stripes a larger buffer costs real memory.
 const walBufferSize = 32 << 10
@@ -87,6 +91,7 @@ func (s *stripe) newSegmentLocked() error {
 		}
 	}
 	s.wal = w
+	s.walBytes.Add(wal.HeaderSize)
 	return nil
 }
 
@@ -109,7 +114,7 @@ func (s *stripe) sealActiveLocked() error {
 	if err := db.fs.Rename(db.path(walName(s.id)), db.path(name)); err != nil {
 		return err
 	}
-	s.sealed = append(s.sealed, sealedSeg{num: w.Num(), name: name, maxSeq: s.lastSeq, w: w})
+	s.sealed = append(s.sealed, sealedSeg{num: w.Num(), name: name, maxSeq: s.lastSeq, w: w, bytes: w.Size()})
 	s.wal = nil
 	return nil
 }
@@ -128,6 +133,7 @@ func (s *stripe) releaseSegmentsLocked(flushed base.SeqNum) {
 				s.db.log.Warn("Closing a released WAL segment failed", "file", seg.name, "error", err)
 			}
 		}
+		s.walBytes.Add(-seg.bytes)
 		s.db.recycle(seg.name, seg.num)
 	}
 	for i := len(keep); i < len(s.sealed); i++ {

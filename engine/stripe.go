@@ -28,6 +28,8 @@ type stripe struct {
 	writeErr error // sticky: a failed WAL write leaves the stripe read-only
 	scratch  []byte
 
+	walBytes atomic.Int64 // bytes of records in the stripe's live segments
+
 	// visible is the largest sequence number readers may see: every write at
 	// or below it is durable (or, with relaxed durability, acknowledged).
 	visible atomic.Uint64
@@ -38,6 +40,10 @@ type stripe struct {
 	flushMu     sync.Mutex // one flush at a time keeps SSTs in sequence order
 	flushQueued atomic.Bool
 
+	compactMu     sync.Mutex // one compaction at a time per stripe
+	compactQueued atomic.Bool
+	compaction    compactionState
+
 	counters stripeCounters
 }
 
@@ -47,6 +53,7 @@ type sealedSeg struct {
 	name   string
 	maxSeq base.SeqNum // largest LSN in the segment
 	w      *wal.Writer // nil for segments found at recovery
+	bytes  int64       // logical size, for Stats
 }
 
 // stripeCounters are cumulative; Stats reads them.
@@ -57,6 +64,7 @@ type stripeCounters struct {
 	bloomNegatives        atomic.Uint64
 	bloomFalsePositives   atomic.Uint64
 	flushes, flushedBytes atomic.Uint64
+	compactions           atomic.Uint64
 	stalls                atomic.Uint64
 }
 
@@ -104,9 +112,14 @@ func (s *stripe) publish(seq base.SeqNum) {
 func (s *stripe) write(ops []op) error {
 	db := s.db
 	s.mu.Lock()
-	for s.writeErr == nil && len(s.ver.imms) >= db.opts.MaxImmutableMemtables && !db.closed.Load() {
+	if s.writeErr == nil && len(s.ver.imms) >= db.opts.MaxImmutableMemtables && !db.closed.Load() {
 		s.counters.stalls.Add(1)
-		s.stalled.Wait()
+		info := WriteStallInfo{Stripe: int(s.id), Reason: "too many memtables waiting to be flushed"}
+		db.emit(func(e *EventListener) { call(e.WriteStallBegin, info) })
+		for s.writeErr == nil && len(s.ver.imms) >= db.opts.MaxImmutableMemtables && !db.closed.Load() {
+			s.stalled.Wait()
+		}
+		db.emit(func(e *EventListener) { call(e.WriteStallEnd, info) })
 	}
 	if err := db.checkOpen(); err != nil {
 		s.mu.Unlock()
@@ -131,6 +144,7 @@ func (s *stripe) write(ops []op) error {
 		s.mu.Unlock()
 		return ioErr(err)
 	}
+	s.walBytes.Add(int64(len(s.scratch)) + walRecordOverhead)
 	before := s.mem.Bytes()
 	for i, o := range ops {
 		s.mem.Add(o.key, base.MakeTrailer(first+base.SeqNum(i), o.kind), o.value)
@@ -176,6 +190,7 @@ func (s *stripe) fail(err error) {
 func (s *stripe) failLocked(err error) {
 	if s.writeErr == nil {
 		s.writeErr = ioErr(err)
+		s.db.walFailed.Store(true)
 		s.db.setBackgroundError(s.writeErr)
 		s.db.log.Error("WAL write failed; stripe is read-only until reopened", "stripe", int(s.id), "error", err)
 		s.stalled.Broadcast()

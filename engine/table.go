@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"time"
 
 	"github.com/keystonedb/kstone-shell/engine/internal/base"
 	"github.com/keystonedb/kstone-shell/engine/item"
@@ -40,6 +41,7 @@ func (db *DB) Delete(k Key) error {
 // Put stores an item, replacing any item with the same key.
 func (t *Table) Put(it item.Item) error {
 	db := t.db
+	defer db.timeOp(OpPut, time.Now())
 	if err := db.checkOpen(); err != nil {
 		return err
 	}
@@ -72,6 +74,7 @@ func (t *Table) Put(it item.Item) error {
 // error.
 func (t *Table) Delete(k Key) error {
 	db := t.db
+	defer db.timeOp(OpDelete, time.Now())
 	if err := db.checkOpen(); err != nil {
 		return err
 	}
@@ -93,6 +96,7 @@ func (t *Table) Delete(k Key) error {
 // Get returns the item with key k, or an error wrapping ErrKeyNotFound.
 func (t *Table) Get(k Key) (item.Item, error) {
 	db := t.db
+	defer db.timeOp(OpGet, time.Now())
 	if err := db.checkOpen(); err != nil {
 		return nil, err
 	}
@@ -107,7 +111,7 @@ func (t *Table) Get(k Key) (item.Item, error) {
 	s.counters.gets.Add(1)
 	value, found, err := s.get(key)
 	if err != nil {
-		return nil, err
+		return nil, db.noteReadError(err)
 	}
 	if !found {
 		return nil, keyNotFound(k)
@@ -134,18 +138,22 @@ func (s *stripe) get(key []byte) (value []byte, found bool, err error) {
 		}
 	}
 	for i := len(v.ssts) - 1; i >= 0; i-- {
-		res, err := v.ssts[i].r.Get(key, snap)
+		t := v.ssts[i]
+		res, err := t.r.Get(key, snap)
 		if err != nil {
 			return nil, false, ioErr(err)
 		}
 		if res.BloomChecked {
 			s.counters.bloomProbes.Add(1)
+			t.bloomProbes.Add(1)
 			if res.BloomNegative {
 				s.counters.bloomNegatives.Add(1)
+				t.bloomNegatives.Add(1)
 				continue
 			}
 			if !res.Found {
 				s.counters.bloomFalsePositives.Add(1)
+				t.bloomFalsePositives.Add(1)
 			}
 		}
 		if res.Found {
@@ -179,3 +187,6 @@ func (db *DB) Sync() error {
 	}
 	return db.syncAllWALs()
 }
+
+// timeOp records an operation's latency; use as defer db.timeOp(k, time.Now()).
+func (db *DB) timeOp(k OpKind, start time.Time) { db.latency[k].record(time.Since(start)) }

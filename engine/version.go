@@ -54,6 +54,8 @@ type sstHandle struct {
 	refs     atomic.Int32
 	obsolete atomic.Bool
 	db       *DB
+
+	bloomProbes, bloomNegatives, bloomFalsePositives atomic.Uint64
 }
 
 func (t *sstHandle) ref() { t.refs.Add(1) }

@@ -27,6 +27,8 @@ type SegmentInfo struct {
 	// (WriterOptions.Relaxed): a crash may have torn it even if a later
 	// segment survived.
 	Relaxed bool
+	// Skipped lists damage stepped over (ReadOptions.SkipDamageUpTo).
+	Skipped []SkippedRange
 	// TornLSN is the LSN the torn record claimed when plausible (its header
 	// is complete and carries this segment's number and an LSN above
 	// LastLSN and below base.SeqNumMax), else LastLSN+1.
@@ -78,6 +80,27 @@ func checkHeader(b []byte, name string) (base.StripeID, base.FileNum, byte, erro
 // against the file, so arbitrary input never makes ReadSegment allocate
 // more than the file holds.
 func ReadSegment(f io.ReaderAt, size int64, name string, fn func(lsn base.SeqNum, payload []byte) error) (SegmentInfo, error) {
+	return ReadSegmentWith(f, size, name, ReadOptions{}, fn)
+}
+
+// ReadOptions adjust ReadSegmentWith.
+type ReadOptions struct {
+	// SkipDamageUpTo lets the reader step over damage in the middle of the
+	// segment when every record it can have destroyed has an LSN at or
+	// below this value (the stripe's flushed LSN: those records are safe in
+	// SSTs). The next intact record's LSN bounds the lost ones. Skipped
+	// ranges are reported in SegmentInfo.Skipped. 0 skips nothing.
+	SkipDamageUpTo base.SeqNum
+}
+
+// SkippedRange is damage ReadSegmentWith stepped over.
+type SkippedRange struct {
+	Offset         int64
+	FromLSN, ToLSN base.SeqNum // the LSNs that may have been lost
+}
+
+// ReadSegmentWith is ReadSegment with options.
+func ReadSegmentWith(f io.ReaderAt, size int64, name string, opts ReadOptions, fn func(lsn base.SeqNum, payload []byte) error) (SegmentInfo, error) {
 	var info SegmentInfo
 	if size < 0 {
 		return info, fmt.Errorf("wal: segment %s: negative size %d", name, size)
@@ -113,6 +136,12 @@ func ReadSegment(f io.ReaderAt, size int64, name string, fn func(lsn base.SeqNum
 			if allZero(b) {
 				return info, nil // preallocated tail shorter than a header
 			}
+			if next, ok, err := r.trySkip(&info, off, opts); err != nil {
+				return info, err
+			} else if ok {
+				off = next
+				continue
+			}
 			return info, r.damaged(&info, off, nil, false)
 		}
 		h, err := r.at(off, RecordHeaderSize)
@@ -124,6 +153,12 @@ func ReadSegment(f io.ReaderAt, size int64, name string, fn func(lsn base.SeqNum
 		}
 		_, length, num, lsn := recordFields(h)
 		if int64(length) > rem-RecordHeaderSize || length > MaxPayloadSize {
+			if next, ok, err := r.trySkip(&info, off, opts); err != nil {
+				return info, err
+			} else if ok {
+				off = next
+				continue
+			}
 			return info, r.damaged(&info, off, h, false)
 		}
 		rec, err := r.at(off, RecordHeaderSize+int(length))
@@ -131,12 +166,24 @@ func ReadSegment(f io.ReaderAt, size int64, name string, fn func(lsn base.SeqNum
 			return info, err
 		}
 		if !recordCRCOK(rec) {
+			if next, ok, err := r.trySkip(&info, off, opts); err != nil {
+				return info, err
+			} else if ok {
+				off = next
+				continue
+			}
 			return info, r.damaged(&info, off, rec, false)
 		}
 		if num != info.Num {
 			return info, nil // stale record of an older segment in a recycled file
 		}
 		if lsn <= info.LastLSN {
+			if next, ok, err := r.trySkip(&info, off, opts); err != nil {
+				return info, err
+			} else if ok {
+				off = next
+				continue
+			}
 			return info, r.damaged(&info, off, rec, true)
 		}
 		if fn != nil {
@@ -222,14 +269,34 @@ func (r *segReader) damaged(info *SegmentInfo, off int64, h []byte, outOfOrder b
 	return &base.CorruptionError{File: r.name, Offset: off, LSN: lsn, Detail: detail}
 }
 
+// trySkip steps over damage at off when every record it can hide was
+// flushed (see ReadOptions.SkipDamageUpTo); it returns where to go on.
+func (r *segReader) trySkip(info *SegmentInfo, off int64, opts ReadOptions) (int64, bool, error) {
+	if opts.SkipDamageUpTo == 0 {
+		return 0, false, nil
+	}
+	lsn, at, found, err := r.findLaterAt(off+1, info.Num, info.LastLSN)
+	if err != nil || !found || lsn-1 > opts.SkipDamageUpTo {
+		return 0, false, err
+	}
+	info.Skipped = append(info.Skipped, SkippedRange{Offset: off, FromLSN: info.LastLSN + 1, ToLSN: lsn - 1})
+	return at, true, nil
+}
+
 // findLater scans byte by byte from off for a valid record of segment num
 // with an LSN above last, and returns its LSN. Recovery is rare and the
 // segment number acts as a cheap filter before the CRC.
 func (r *segReader) findLater(off int64, num base.FileNum, last base.SeqNum) (base.SeqNum, bool, error) {
+	lsn, _, found, err := r.findLaterAt(off, num, last)
+	return lsn, found, err
+}
+
+// findLaterAt is findLater returning the record's offset as well.
+func (r *segReader) findLaterAt(off int64, num base.FileNum, last base.SeqNum) (base.SeqNum, int64, bool, error) {
 	for ; off+RecordHeaderSize <= r.size; off++ {
 		h, err := r.at(off, RecordHeaderSize)
 		if err != nil {
-			return 0, false, err
+			return 0, 0, false, err
 		}
 		_, length, n, lsn := recordFields(h)
 		if n != num || lsn <= last || int64(length) > r.size-off-RecordHeaderSize || length > MaxPayloadSize {
@@ -237,13 +304,13 @@ func (r *segReader) findLater(off int64, num base.FileNum, last base.SeqNum) (ba
 		}
 		rec, err := r.at(off, RecordHeaderSize+int(length))
 		if err != nil {
-			return 0, false, err
+			return 0, 0, false, err
 		}
 		if recordCRCOK(rec) {
-			return lsn, true, nil
+			return lsn, off, true, nil
 		}
 	}
-	return 0, false, nil
+	return 0, 0, false, nil
 }
 
 // noEOF turns the io.EOF of a short read into io.ErrUnexpectedEOF.

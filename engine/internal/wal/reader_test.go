@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/keystonedb/kstone-shell/engine/internal/base"
@@ -261,7 +262,7 @@ func TestNoRecords(t *testing.T) {
 	for _, tail := range [][]byte{nil, make([]byte, 3), make([]byte, 1000)} {
 		_, info, err := readRecords(append(bytes.Clone(data), tail...), "n")
 		want := SegmentInfo{Stripe: 1, Num: 4, ValidEnd: HeaderSize}
-		if err != nil || info != want {
+		if err != nil || !reflect.DeepEqual(info, want) {
 			t.Fatalf("tail %d: info %+v err %v", len(tail), info, err)
 		}
 	}

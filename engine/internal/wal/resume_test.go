@@ -2,6 +2,7 @@ package wal
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"testing"
@@ -154,4 +155,34 @@ func (b bytesReaderAt) ReadAt(p []byte, off int64) (int, error) {
 		return n, io.EOF
 	}
 	return n, nil
+}
+
+// Damage among records that are all flushed can be stepped over; damage
+// that may hide an unflushed record cannot.
+func TestSkipDamageUpTo(t *testing.T) {
+	fs := vfs.NewMem()
+	f, _ := fs.Create("seg")
+	w, err := NewWriter(f, "seg", WriterOptions{Stripe: 1, Num: 3, PreallocateChunk: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ends []int64
+	for i := 1; i <= 10; i++ {
+		end, _ := w.Append(base.SeqNum(i), bytes.Repeat([]byte{byte(i)}, 50))
+		ends = append(ends, end)
+	}
+	w.SyncAll()
+	f.WriteAt([]byte{0xAA}, ends[3]+30) // inside record 5
+	size := fileSize(t, f)
+	if _, err := ReadSegmentWith(f, size, "seg", ReadOptions{SkipDamageUpTo: 4}, nil); !errors.Is(err, base.ErrCorruption) {
+		t.Fatalf("damage hiding LSN 5 > 4 must fail: %v", err)
+	}
+	var lsns []base.SeqNum
+	info, err := ReadSegmentWith(f, size, "seg", ReadOptions{SkipDamageUpTo: 5}, func(l base.SeqNum, _ []byte) error {
+		lsns = append(lsns, l)
+		return nil
+	})
+	if err != nil || len(lsns) != 9 || info.LastLSN != 10 || len(info.Skipped) != 1 || info.Skipped[0].FromLSN != 5 || info.Skipped[0].ToLSN != 5 {
+		t.Fatalf("lsns %v info %+v err %v", lsns, info, err)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -146,7 +147,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 	checkRecords(t, got, want)
 	wantInfo := SegmentInfo{Stripe: 3, Num: 42, Records: len(want), FirstLSN: want[0].lsn, LastLSN: lsn, ValidEnd: lastEnd}
-	if info != wantInfo {
+	if !reflect.DeepEqual(info, wantInfo) {
 		t.Fatalf("info %+v, want %+v", info, wantInfo)
 	}
 	if s, n, err := ReadHeader(bytes.NewReader(data), "x"); err != nil || s != 3 || n != 42 {
