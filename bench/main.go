@@ -75,7 +75,7 @@ type config struct {
 func main() {
 	quick := flag.Bool("quick", false, "small counts and 3 s sync workloads (whole run < 2 min)")
 	dir := flag.String("dir", "", "directory for the databases (default: a temp dir on the disk of the working directory)")
-	only := flag.String("only", "", "comma-separated workloads to run (default: all); names: "+strings.Join(workloadNames(), ", ")+", "+rssWorkload)
+	only := flag.String("only", "", "comma-separated workloads to run (default: all); names: "+strings.Join(workloadNames(), ", ")+", "+fsyncWorkload+", "+rssWorkload)
 	rss := flag.Bool("rss", false, "also measure peak RSS while loading 1M items ("+rssWorkload+"); on by default in full mode")
 	keep := flag.Bool("keep", false, "keep the database directories")
 	flag.IntVar(&pebbleCacheMiB, "pebble-cache", 64, "Pebble block cache size in MiB; 64 matches KeystoneDB's default block cache (0: Pebble's default, 8 MiB)")
@@ -103,7 +103,7 @@ func main() {
 		cfg.deadline = 2 * time.Minute
 	}
 
-	selected, runRSS, err := selectWorkloads(*only, *rss, *quick)
+	selected, runFsync, runRSS, err := selectWorkloads(*only, *rss, *quick)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
@@ -115,14 +115,15 @@ func main() {
 		os.Exit(1)
 	}
 	cfg.baseDir = base
-	code := run(cfg, selected, runRSS)
+	code := run(cfg, selected, runFsync, runRSS)
 	cleanup()
 	os.Exit(code)
 }
 
 // selectWorkloads parses -only. rssMode is "on", "off" or "budget" (quick
-// mode: run it if the time budget allows).
-func selectWorkloads(only string, rssFlag, quick bool) (sel []workload, rssMode string, err error) {
+// mode: run it if the time budget allows). fsync reports whether to run
+// fsync-ceiling: by default only in full mode, or when -only names it.
+func selectWorkloads(only string, rssFlag, quick bool) (sel []workload, fsync bool, rssMode string, err error) {
 	rssMode = "off"
 	switch {
 	case rssFlag || (!quick && only == ""):
@@ -131,30 +132,29 @@ func selectWorkloads(only string, rssFlag, quick bool) (sel []workload, rssMode 
 		rssMode = "budget"
 	}
 	if only == "" {
-		return workloads, rssMode, nil
+		return workloads, !quick, rssMode, nil
 	}
 	want := map[string]bool{}
 	for _, name := range strings.Split(only, ",") {
 		name = strings.TrimSpace(name)
-		if name == "" {
-			continue
-		}
-		if name == rssWorkload {
+		switch {
+		case name == "":
+		case name == rssWorkload:
 			rssMode = "on"
+		case name == fsyncWorkload:
+			fsync = true
+		case findWorkload(name) == nil:
+			return nil, false, "", fmt.Errorf("unknown workload %q (have %s, %s, %s)", name, strings.Join(workloadNames(), ", "), fsyncWorkload, rssWorkload)
+		default:
 			want[name] = true
-			continue
 		}
-		if findWorkload(name) == nil {
-			return nil, "", fmt.Errorf("unknown workload %q (have %s, %s)", name, strings.Join(workloadNames(), ", "), rssWorkload)
-		}
-		want[name] = true
 	}
 	for _, w := range workloads {
 		if want[w.name] {
 			sel = append(sel, w)
 		}
 	}
-	return sel, rssMode, nil
+	return sel, fsync, rssMode, nil
 }
 
 // prepareBaseDir returns the directory the databases go in and a function
@@ -242,7 +242,7 @@ func fsTypeName(path string) string {
 
 // run executes the selected workloads for every engine and prints one line
 // per workload. It returns the exit code.
-func run(cfg config, selected []workload, rssMode string) int {
+func run(cfg config, selected []workload, fsync bool, rssMode string) int {
 	start := time.Now()
 	fmt.Fprintf(os.Stderr, "bench: GOMAXPROCS=%d, %s/%s, %s mode\n", runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, map[bool]string{true: "quick", false: "full"}[cfg.quick])
 	fmt.Fprintf(os.Stderr, "bench: %s\n", loadAvg())
@@ -267,6 +267,13 @@ func run(cfg config, selected []workload, rssMode string) int {
 			}
 		}
 		fmt.Println(formatLine(w.name, results))
+	}
+
+	if fsync {
+		runtime.GC()
+		if !runFsyncCeiling(cfg) {
+			code = 1
+		}
 	}
 
 	switch rssMode {

@@ -12,7 +12,7 @@ import (
 func init() { registerEngine("pebble", func() engineUnderTest { return &pebbleEngine{} }) }
 
 // pebbleEngine drives Pebble v2 with its defaults except bloom filters on
-// every level (see README.md, "Pebble options").
+// every level and the block cache size (see README.md, "Pebble options").
 type pebbleEngine struct {
 	db *pebble.DB
 	wo *pebble.WriteOptions
@@ -20,15 +20,16 @@ type pebbleEngine struct {
 
 func (*pebbleEngine) Name() string { return "pebble" }
 
-// pebbleCacheMiB overrides Pebble's block cache size (-pebble-cache); 0
-// keeps Pebble's default of 8 MiB. Note that Pebble reserves the memory of
-// its memtables inside the block cache, so with the defaults (4 MiB
-// memtables, up to two alive) the 8 MiB cache holds next to nothing.
+// pebbleCacheMiB is Pebble's block cache size in MiB (-pebble-cache,
+// default 64, the size of KeystoneDB's default block cache); 0 keeps
+// Pebble's own default of 8 MiB. Pebble reserves the memory of its
+// memtables inside the block cache, so with 8 MiB (4 MiB memtables, up to
+// two alive) the cache holds next to nothing.
 var pebbleCacheMiB int
 
-// pebbleOptions is every Pebble option the benchmark sets; everything else
-// is Pebble's default (8 MiB block cache, 4 MiB memtable, WAL enabled,
-// FormatMajorVersion = FormatMinSupported).
+// pebbleOptions is every Pebble option the benchmark sets (block cache size,
+// bloom filters); everything else is Pebble's default (4 MiB memtable, WAL
+// enabled, FormatMajorVersion = FormatMinSupported).
 func pebbleOptions() *pebble.Options {
 	opts := &pebble.Options{}
 	if pebbleCacheMiB > 0 {

@@ -269,11 +269,14 @@ func (db *DB) checkMemoryBudget() {
 	if used <= 2*db.opts.MemoryBudget {
 		return
 	}
+	info := WriteStallInfo{Stripe: -1, Reason: "memory budget exceeded"}
+	db.emit(func(e *EventListener) { call(e.WriteStallBegin, info) })
 	db.stallMu.Lock()
 	for db.memBytes.Load() > 2*db.opts.MemoryBudget && !db.closed.Load() {
 		db.stallCond.Wait()
 	}
 	db.stallMu.Unlock()
+	db.emit(func(e *EventListener) { call(e.WriteStallEnd, info) })
 }
 
 func (db *DB) wakeGlobalStall() {
