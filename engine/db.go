@@ -16,7 +16,11 @@ import (
 	"github.com/keystonedb/kstone-shell/engine/internal/vfs"
 	"github.com/keystonedb/kstone-shell/engine/internal/wal"
 	"github.com/keystonedb/kstone-shell/engine/item"
+	"github.com/keystonedb/kstone-shell/parser"
 )
+
+// exprCacheSize is how many parsed expressions a database keeps.
+const exprCacheSize = 1024
 
 // DB is an open database. All methods are safe for concurrent use.
 type DB struct {
@@ -38,6 +42,7 @@ type DB struct {
 	stallCond *sync.Cond
 
 	dirSync *dirSyncer
+	exprs   *parser.Cache // parsed expressions, shared by requests
 	// dirDirty: a WAL segment was created without syncing the directory
 	// (relaxed durability); the next periodic sync does it.
 	dirDirty atomic.Bool
@@ -170,6 +175,7 @@ func open(path string, o *Options, create bool) (_ *DB, err error) {
 	}
 	db.stallCond = sync.NewCond(&db.stallMu)
 	db.dirSync = newDirSyncer(o.FS, path)
+	db.exprs = parser.NewCache(exprCacheSize)
 	if o.BlockCacheSize > 0 {
 		db.cache = cache.New(o.BlockCacheSize)
 	} else {

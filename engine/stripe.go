@@ -110,55 +110,46 @@ func (s *stripe) publish(seq base.SeqNum) {
 // numbers. It returns once the record is durable (DurabilitySync) or in
 // memory (DurabilityRelaxed).
 func (s *stripe) write(ops []op) error {
+	return s.update(nil, func([]byte, bool) ([]op, error) { return ops, nil })
+}
+
+// update is an atomic read-modify-write of one key: with the stripe's
+// write lock held it reads the newest version of key (acknowledged or not:
+// writes are serialised here), asks decide for the writes to make, and
+// applies them as one WAL record. decide may return no ops (nothing to
+// write) or an error (nothing written). A nil key skips the read.
+func (s *stripe) update(key []byte, decide func(old []byte, found bool) ([]op, error)) error {
 	db := s.db
 	s.mu.Lock()
-	if s.writeErr == nil && len(s.ver.imms) >= db.opts.MaxImmutableMemtables && !db.closed.Load() {
-		s.counters.stalls.Add(1)
-		info := WriteStallInfo{Stripe: int(s.id), Reason: "too many memtables waiting to be flushed"}
-		db.emit(func(e *EventListener) { call(e.WriteStallBegin, info) })
-		for s.writeErr == nil && len(s.ver.imms) >= db.opts.MaxImmutableMemtables && !db.closed.Load() {
-			s.stalled.Wait()
-		}
-		db.emit(func(e *EventListener) { call(e.WriteStallEnd, info) })
-	}
-	if err := db.checkOpen(); err != nil {
+	if err := s.waitWritableLocked(); err != nil {
 		s.mu.Unlock()
 		return err
 	}
-	if s.writeErr != nil {
-		err := s.writeErr
-		s.mu.Unlock()
-		return err
-	}
-	if s.wal == nil {
-		if err := s.newSegmentLocked(); err != nil {
+	var old []byte
+	var found bool
+	if key != nil {
+		v := s.acquire()
+		var err error
+		old, found, err = s.getAt(v, key, s.lastSeq)
+		if err != nil {
+			v.unref()
 			s.mu.Unlock()
-			return err
+			return db.noteReadError(err)
 		}
+		// The version (and so old's memory) stays referenced until
+		// decide is done with it.
+		defer v.unref()
 	}
-	first := s.lastSeq + 1
-	s.scratch = appendBatch(s.scratch[:0], ops)
-	end, err := s.wal.Append(first, s.scratch)
-	if err != nil {
-		s.failLocked(err)
+	ops, err := decide(old, found)
+	if err != nil || len(ops) == 0 {
 		s.mu.Unlock()
-		return ioErr(err)
+		return err
 	}
-	s.walBytes.Add(int64(len(s.scratch)) + walRecordOverhead)
-	before := s.mem.Bytes()
-	for i, o := range ops {
-		s.mem.Add(o.key, base.MakeTrailer(first+base.SeqNum(i), o.kind), o.value)
-	}
-	last := first + base.SeqNum(len(ops)) - 1
-	s.lastSeq = last
-	db.memBytes.Add(s.mem.Bytes() - before)
-	full := s.memFull()
-	w := s.wal
-	if db.opts.Durability == DurabilityRelaxed {
-		s.publish(last)
-	}
+	w, end, last, full, err := s.appendLocked(ops)
 	s.mu.Unlock()
-
+	if err != nil {
+		return err
+	}
 	if db.opts.Durability == DurabilitySync {
 		if err := w.Sync(end); err != nil {
 			s.fail(err)
@@ -171,6 +162,56 @@ func (s *stripe) write(ops []op) error {
 	}
 	db.checkMemoryBudget()
 	return nil
+}
+
+// waitWritableLocked waits out a write stall and reports why the stripe
+// cannot take writes, if it cannot.
+func (s *stripe) waitWritableLocked() error {
+	db := s.db
+	if s.writeErr == nil && len(s.ver.imms) >= db.opts.MaxImmutableMemtables && !db.closed.Load() {
+		s.counters.stalls.Add(1)
+		info := WriteStallInfo{Stripe: int(s.id), Reason: "too many memtables waiting to be flushed"}
+		db.emit(func(e *EventListener) { call(e.WriteStallBegin, info) })
+		for s.writeErr == nil && len(s.ver.imms) >= db.opts.MaxImmutableMemtables && !db.closed.Load() {
+			s.stalled.Wait()
+		}
+		db.emit(func(e *EventListener) { call(e.WriteStallEnd, info) })
+	}
+	if err := db.checkOpen(); err != nil {
+		return err
+	}
+	return s.writeErr
+}
+
+// appendLocked writes ops to the WAL buffer and the memtable as one record
+// with consecutive sequence numbers. The caller syncs w up to end (sync
+// durability) and rotates when full.
+func (s *stripe) appendLocked(ops []op) (w *wal.Writer, end int64, last base.SeqNum, full bool, err error) {
+	db := s.db
+	if s.wal == nil {
+		if err := s.newSegmentLocked(); err != nil {
+			return nil, 0, 0, false, err
+		}
+	}
+	first := s.lastSeq + 1
+	s.scratch = appendBatch(s.scratch[:0], ops)
+	end, err = s.wal.Append(first, s.scratch)
+	if err != nil {
+		s.failLocked(err)
+		return nil, 0, 0, false, ioErr(err)
+	}
+	s.walBytes.Add(int64(len(s.scratch)) + walRecordOverhead)
+	before := s.mem.Bytes()
+	for i, o := range ops {
+		s.mem.Add(o.key, base.MakeTrailer(first+base.SeqNum(i), o.kind), o.value)
+	}
+	last = first + base.SeqNum(len(ops)) - 1
+	s.lastSeq = last
+	db.memBytes.Add(s.mem.Bytes() - before)
+	if db.opts.Durability == DurabilityRelaxed {
+		s.publish(last)
+	}
+	return s.wal, end, last, s.memFull(), nil
 }
 
 // memFull reports whether the active memtable reached a flush threshold.

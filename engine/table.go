@@ -128,7 +128,12 @@ func (t *Table) Get(k Key) (item.Item, error) {
 func (s *stripe) get(key []byte) (value []byte, found bool, err error) {
 	v := s.acquire()
 	defer v.unref()
-	snap := s.snapshot()
+	return s.getAt(v, key, s.snapshot())
+}
+
+// getAt reads key in version v at a snapshot. The value stays valid while
+// v is referenced.
+func (s *stripe) getAt(v *version, key []byte, snap base.SeqNum) (value []byte, found bool, err error) {
 	if val, kind, _, ok := v.mem.Get(key, snap); ok {
 		return val, kind == base.KindSet, nil
 	}
