@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -68,12 +69,19 @@ type config struct {
 	syncDur  time.Duration // duration of each put-sync-* workload
 	writers  int           // writers in put-sync-16w
 	rssN     int           // items loaded in rss-load-1m
+	scanN    int           // items loaded before the scan in scan-1m
+	queryBgN int           // other items around the partitions in query-partition
+	queries  int           // timed queries in query-partition
+	pdcDur   time.Duration // each timed window of put-during-compaction
+	pdcPre   int           // items loaded before each window of put-during-compaction
+	compactN int           // keys (each written 3 times) in compaction-throughput
+	waN      int           // puts in write-amp-1m
 	baseDir  string
 	deadline time.Duration // quick mode: wall-clock budget of the whole run
 }
 
 func main() {
-	quick := flag.Bool("quick", false, "small counts and 3 s sync workloads (whole run < 2 min)")
+	quick := flag.Bool("quick", false, "small counts and 3 s sync workloads (whole run < 3 min)")
 	dir := flag.String("dir", "", "directory for the databases (default: a temp dir on the disk of the working directory)")
 	only := flag.String("only", "", "comma-separated workloads to run (default: all); names: "+strings.Join(workloadNames(), ", ")+", "+fsyncWorkload+", "+rssWorkload)
 	rss := flag.Bool("rss", false, "also measure peak RSS while loading 1M items ("+rssWorkload+"); on by default in full mode")
@@ -82,6 +90,7 @@ func main() {
 	flag.BoolVar(&verbose, "v", false, "print engine statistics (where the engine offers them) to stderr")
 	rssChild := flag.String("rss-child", "", "internal: run one engine's 1M-item load in this process and report VmHWM")
 	rssChildN := flag.Int("rss-n", 1_000_000, "internal: items loaded by -rss-child")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (load phases included) to this file")
 	flag.Parse()
 
 	if *rssChild != "" {
@@ -96,11 +105,24 @@ func main() {
 		syncDur: 10 * time.Second,
 		writers: 16,
 		rssN:    1_000_000,
+
+		scanN:    1_000_000,
+		queryBgN: 1_000_000,
+		queries:  10_000,
+		pdcDur:   10 * time.Second,
+		pdcPre:   500_000,
+		compactN: 1_000_000,
+		waN:      1_000_000,
 	}
 	if *quick {
 		cfg.putN, cfg.loadN, cfg.getN = 200_000, 200_000, 200_000
 		cfg.syncDur = 3 * time.Second
-		cfg.deadline = 2 * time.Minute
+		cfg.deadline = 3 * time.Minute
+		cfg.scanN = 200_000
+		cfg.queryBgN, cfg.queries = 200_000, 2_000
+		cfg.pdcDur, cfg.pdcPre = 3*time.Second, 200_000
+		cfg.compactN = 100_000
+		cfg.waN = 300_000
 	}
 
 	selected, runFsync, runRSS, err := selectWorkloads(*only, *rss, *quick)
@@ -115,7 +137,14 @@ func main() {
 		os.Exit(1)
 	}
 	cfg.baseDir = base
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		cleanup()
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
 	code := run(cfg, selected, runFsync, runRSS)
+	stopProfile()
 	cleanup()
 	os.Exit(code)
 }
@@ -248,6 +277,12 @@ func run(cfg config, selected []workload, fsync bool, rssMode string) int {
 	fmt.Fprintf(os.Stderr, "bench: %s\n", loadAvg())
 	code := 0
 	for _, w := range selected {
+		if w.custom != nil {
+			if !runCustom(w, cfg) {
+				code = 1
+			}
+			continue
+		}
 		results := make(map[string]result)
 		for _, ef := range engines {
 			dir := filepath.Join(cfg.baseDir, w.name+"-"+ef.name)
@@ -293,6 +328,29 @@ func run(cfg config, selected []workload, fsync bool, rssMode string) int {
 	}
 	fmt.Fprintf(os.Stderr, "bench: total %s, %s\n", time.Since(start).Round(time.Millisecond), loadAvg())
 	return code
+}
+
+// startCPUProfile starts a CPU profile written to path (nothing if path is
+// empty) and returns the function that stops it.
+func startCPUProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			fmt.Fprintf(os.Stderr, "bench: closing %s: %v\n", path, err)
+		}
+		fmt.Fprintf(os.Stderr, "bench: CPU profile in %s\n", path)
+	}, nil
 }
 
 // loadAvg reports the system load, since other processes on the machine

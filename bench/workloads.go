@@ -33,22 +33,38 @@ type result struct {
 type workload struct {
 	name string
 	run  func(e engineUnderTest, dir string, cfg config) (result, error)
+	// custom, set instead of run, drives both engines itself (it needs
+	// engine-specific calls: scans, queries, compactions, statistics) and
+	// returns the workload's output line and one error per failed engine.
+	// Its databases go under dir.
+	custom func(dir string, cfg config) (line string, errs []engineError)
+}
+
+// engineError is one engine's failure in a custom workload.
+type engineError struct {
+	engine string
+	err    error
 }
 
 var workloads = []workload{
-	{"put-nosync-1w", runPutNoSync},
-	{"put-sync-1w", func(e engineUnderTest, dir string, cfg config) (result, error) {
+	{name: "put-nosync-1w", run: runPutNoSync},
+	{name: "put-sync-1w", run: func(e engineUnderTest, dir string, cfg config) (result, error) {
 		return runPutSync(e, dir, cfg.syncDur, 1)
 	}},
-	{"put-sync-16w", func(e engineUnderTest, dir string, cfg config) (result, error) {
+	{name: "put-sync-16w", run: func(e engineUnderTest, dir string, cfg config) (result, error) {
 		return runPutSync(e, dir, cfg.syncDur, cfg.writers)
 	}},
-	{"get-hit", func(e engineUnderTest, dir string, cfg config) (result, error) {
+	{name: "get-hit", run: func(e engineUnderTest, dir string, cfg config) (result, error) {
 		return runGet(e, dir, cfg, true)
 	}},
-	{"get-miss", func(e engineUnderTest, dir string, cfg config) (result, error) {
+	{name: "get-miss", run: func(e engineUnderTest, dir string, cfg config) (result, error) {
 		return runGet(e, dir, cfg, false)
 	}},
+	{name: "scan-1m", custom: runScan},
+	{name: "query-partition", custom: runQueryPartition},
+	{name: "put-during-compaction", custom: runPutDuringCompaction},
+	{name: "compaction-throughput", custom: runCompactionThroughput},
+	{name: "write-amp-1m", custom: runWriteAmp},
 }
 
 func workloadNames() []string {

@@ -192,7 +192,6 @@ func (db *DB) UpdateItem(r UpdateItemRequest) (ItemResponse, error) {
 	return ItemResponse{Item: out}, nil
 }
 
-
 func returnValues(rv ReturnValue, old, next item.Item, changed []parser.Path) item.Item {
 	switch rv {
 	case ReturnAllOld:
