@@ -41,8 +41,9 @@ type DB struct {
 	stallMu   sync.Mutex
 	stallCond *sync.Cond
 
-	dirSync *dirSyncer
-	exprs   *parser.Cache // parsed expressions, shared by requests
+	dirSync    *dirSyncer
+	durability atomic.Int32  // Options.Durability, switchable with SetDurability
+	exprs      *parser.Cache // parsed expressions, shared by requests
 	// dirDirty: a WAL segment was created without syncing the directory
 	// (relaxed durability); the next periodic sync does it.
 	dirDirty atomic.Bool
@@ -175,6 +176,7 @@ func open(path string, o *Options, create bool) (_ *DB, err error) {
 	}
 	db.stallCond = sync.NewCond(&db.stallMu)
 	db.dirSync = newDirSyncer(o.FS, path)
+	db.durability.Store(int32(o.Durability))
 	db.exprs = parser.NewCache(exprCacheSize)
 	if o.BlockCacheSize > 0 {
 		db.cache = cache.New(o.BlockCacheSize)
@@ -448,4 +450,25 @@ func (db *DB) putEncBuf(b *[]byte) {
 		*b = (*b)[:0]
 		db.encBufs.Put(b)
 	}
+}
+
+func (db *DB) relaxed() bool { return Durability(db.durability.Load()) == DurabilityRelaxed }
+
+// Durability returns the current durability mode.
+func (db *DB) Durability() Durability { return Durability(db.durability.Load()) }
+
+// SetDurability switches the durability of later writes. Switching to
+// DurabilitySync first makes every earlier write durable (as Sync does).
+// A bulk load runs relaxed and switches back (or calls Sync) at the end:
+// one sync per stripe instead of one per write.
+func (db *DB) SetDurability(d Durability) error {
+	if d != DurabilitySync && d != DurabilityRelaxed {
+		return invalidArg("unknown durability %d", int(d))
+	}
+	if d == DurabilitySync && db.relaxed() {
+		db.durability.Store(int32(d))
+		return db.Sync()
+	}
+	db.durability.Store(int32(d))
+	return nil
 }

@@ -36,10 +36,8 @@ func (db *DB) startBackground() {
 	db.startCompactions()
 	db.bg.Add(1)
 	go db.healthMonitor()
-	if db.opts.Durability == DurabilityRelaxed {
-		db.bg.Add(1)
-		go db.relaxedSyncer()
-	}
+	db.bg.Add(1)
+	go db.relaxedSyncer()
 	// Memtables replayed at Open may already be over their thresholds.
 	for _, s := range db.stripes {
 		s.rotate(false)
@@ -296,7 +294,9 @@ func (db *DB) relaxedSyncer() {
 		case <-db.closing:
 			return
 		case <-t.C:
-			db.syncAllWALs()
+			if db.relaxed() {
+				db.syncAllWALs()
+			}
 		}
 	}
 }

@@ -214,7 +214,7 @@ func (s *stripe) replay(segs []segFile, flushed base.SeqNum) error {
 			}
 			db.log.Warn("WAL torn tail cut off", "stripe", int(s.id), "file", sf.name, "lsn", int64(info.TornLSN), "offset", info.ValidEnd)
 		}
-		relaxedNow := db.opts.Durability == DurabilityRelaxed
+		relaxedNow := db.relaxed()
 		if newest && info.Relaxed == relaxedNow {
 			if err := s.resumeSegment(sf, info); err != nil {
 				return err

@@ -55,7 +55,7 @@ func (db *DB) walOptions(s base.StripeID, num base.FileNum) wal.WriterOptions {
 	return wal.WriterOptions{
 		Stripe: s, Num: num, PreallocateChunk: db.opts.WALPreallocate, BufferSize: walBufferSize,
 		DeferHeaderSync: true,
-		Relaxed:         db.opts.Durability == DurabilityRelaxed,
+		Relaxed:         db.relaxed(),
 		Buffers:         &db.walBuffers,
 	}
 }
@@ -83,7 +83,7 @@ func (s *stripe) newSegmentLocked() error {
 		return ioErr(err)
 	}
 	if fresh {
-		if db.opts.Durability == DurabilityRelaxed {
+		if db.relaxed() {
 			db.dirDirty.Store(true) // the periodic sync does it
 		} else if err := db.syncDir(); err != nil {
 			w.Close()
@@ -104,7 +104,7 @@ func (s *stripe) sealActiveLocked() error {
 	db := s.db
 	w := s.wal
 	sync := w.SyncAll
-	if db.opts.Durability == DurabilityRelaxed {
+	if w.Relaxed() {
 		sync = w.Flush
 	}
 	if err := sync(); err != nil {

@@ -145,12 +145,13 @@ func (s *stripe) update(key []byte, decide func(old []byte, found bool) ([]op, e
 		s.mu.Unlock()
 		return err
 	}
-	w, end, last, full, err := s.appendLocked(ops)
+	relaxed := db.relaxed()
+	w, end, last, full, err := s.appendLocked(ops, relaxed)
 	s.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	if db.opts.Durability == DurabilitySync {
+	if !relaxed {
 		if err := w.Sync(end); err != nil {
 			s.fail(err)
 			return ioErr(err)
@@ -186,7 +187,7 @@ func (s *stripe) waitWritableLocked() error {
 // appendLocked writes ops to the WAL buffer and the memtable as one record
 // with consecutive sequence numbers. The caller syncs w up to end (sync
 // durability) and rotates when full.
-func (s *stripe) appendLocked(ops []op) (w *wal.Writer, end int64, last base.SeqNum, full bool, err error) {
+func (s *stripe) appendLocked(ops []op, relaxed bool) (w *wal.Writer, end int64, last base.SeqNum, full bool, err error) {
 	db := s.db
 	if s.wal == nil {
 		if err := s.newSegmentLocked(); err != nil {
@@ -208,7 +209,7 @@ func (s *stripe) appendLocked(ops []op) (w *wal.Writer, end int64, last base.Seq
 	last = first + base.SeqNum(len(ops)) - 1
 	s.lastSeq = last
 	db.memBytes.Add(s.mem.Bytes() - before)
-	if db.opts.Durability == DurabilityRelaxed {
+	if relaxed {
 		s.publish(last)
 	}
 	return s.wal, end, last, s.memFull(), nil

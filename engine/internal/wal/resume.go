@@ -40,6 +40,7 @@ func OpenForAppend(f vfs.File, name string, info SegmentInfo, opts WriterOptions
 		buf:       opts.Buffers.get(),
 		spare:     opts.Buffers.get(),
 		allocated: fi.Size(),
+		relaxed:   info.Relaxed,
 		records:   int64(info.Records),
 		lastLSN:   info.LastLSN,
 	}

@@ -85,6 +85,7 @@ type Writer struct {
 	chunk   int64
 	bufSize int
 	pool    *BufferPool
+	relaxed bool
 
 	// Guarded by writeMu.
 	writeMu   sync.Mutex
@@ -136,6 +137,7 @@ func NewWriter(f vfs.File, name string, opts WriterOptions) (*Writer, error) {
 		buf:       opts.Buffers.get(),
 		spare:     opts.Buffers.get(),
 		allocated: fi.Size(),
+		relaxed:   opts.Relaxed,
 	}
 	w.cond.L = &w.mu
 
@@ -349,6 +351,10 @@ func (w *Writer) LastLSN() base.SeqNum {
 	defer w.mu.Unlock()
 	return w.lastLSN
 }
+
+// Relaxed reports whether the segment is flagged as written with relaxed
+// durability.
+func (w *Writer) Relaxed() bool { return w.relaxed }
 
 // Num returns the segment number.
 func (w *Writer) Num() base.FileNum { return w.num }
