@@ -67,7 +67,8 @@ func (h *latencyHist) snapshot() LatencySummary {
 }
 
 func (s *LatencySummary) fill() {
-	s.P50, s.P99 = s.quantile(0.50), s.quantile(0.99)
+	// A bucket's upper bound can pass the largest value seen.
+	s.P50, s.P99 = min(s.quantile(0.50), s.Max), min(s.quantile(0.99), s.Max)
 }
 
 func (s *LatencySummary) quantile(q float64) time.Duration {

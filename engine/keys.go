@@ -64,14 +64,16 @@ func KS(pk, sk string) Key { return Key{PK: item.S(pk), SK: item.S(sk)} }
 // String prints the key the way error messages show it: "user#1", or
 // "user#1 / order#7" with a sort key.
 func (k Key) String() string {
-	s := keyValueString(k.PK)
+	s := KeyValueString(k.PK)
 	if k.SK != nil {
-		s += " / " + keyValueString(k.SK)
+		s += " / " + KeyValueString(k.SK)
 	}
 	return s
 }
 
-func keyValueString(v item.Value) string {
+// KeyValueString prints a key value as messages show it: a string as is,
+// a number in plain notation, binary in hex.
+func KeyValueString(v item.Value) string {
 	switch v := v.(type) {
 	case item.S:
 		return string(v)

@@ -267,7 +267,11 @@ func (s Stats) String() string {
 			maxSST, maxStripe = st.SSTCount, st.ID
 		}
 	}
-	fmt.Fprintf(&b, "ssts          %d files, %s (most: stripe %d with %d)\n", s.SSTCount, bytesStr(s.SSTBytes), maxStripe, maxSST)
+	if maxSST > 0 {
+		fmt.Fprintf(&b, "ssts          %d files, %s (most: stripe %d with %d)\n", s.SSTCount, bytesStr(s.SSTBytes), maxStripe, maxSST)
+	} else {
+		fmt.Fprintf(&b, "ssts          none\n")
+	}
 	fmt.Fprintf(&b, "wal           %s\n", bytesStr(uint64(s.WALBytes)))
 	fmt.Fprintf(&b, "flushes       %d (%s)\n", s.Flushes, bytesStr(s.FlushedBytes))
 	fmt.Fprintf(&b, "compactions   %d done, %d running, %d queued; read %s, wrote %s, reclaimed %s; write amplification %.2f\n",

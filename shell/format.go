@@ -1,6 +1,3 @@
-// Package shell is the kstone-shell command language: it splits input into
-// statements, runs them against a KeystoneDB database and writes their
-// results as a table, JSON, JSON lines, CSV or typed DynamoDB JSON.
 package shell
 
 import (

@@ -1,0 +1,244 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/keystonedb/kstone-shell/engine"
+	"github.com/keystonedb/kstone-shell/engine/kslog"
+	"github.com/keystonedb/kstone-shell/shell"
+)
+
+// Exit statuses.
+const (
+	exitOK     = 0
+	exitFailed = 1 // a statement failed
+	exitUsage  = 2 // bad command line
+	exitOpen   = 3 // the database could not be opened
+)
+
+const version = "0.1.0"
+
+// stringList collects a repeatable flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, "; ") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+// config is the parsed command line of the shell itself.
+type config struct {
+	path     string
+	format   string
+	input    string
+	bail     bool
+	commands stringList
+	file     string
+	theme    string
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		if sub, ok := subcommands[args[0]]; ok {
+			return sub(args[1:], stdout, stderr)
+		}
+	}
+	fs := flag.NewFlagSet("kstone-shell", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg config
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	fs.StringVar(&cfg.format, "format", "", "output format: table, json, jsonl, csv or ddb (default: table on a terminal, jsonl otherwise)")
+	fs.StringVar(&cfg.input, "input", "json", "how items and values are written: json or ddb (typed DynamoDB JSON)")
+	fs.BoolVar(&cfg.bail, "bail", false, "stop at the first failing statement")
+	fs.Var(&cfg.commands, "c", "run `STATEMENT` and exit (repeatable)")
+	fs.StringVar(&cfg.file, "f", "", "run the statements in `FILE` and exit")
+	fs.StringVar(&cfg.theme, "theme", "dark", "TUI colour theme: dark, light or high-contrast")
+	fs.Usage = func() { usage(stderr, fs) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, versionString())
+		return exitOK
+	}
+	switch fs.NArg() {
+	case 0:
+	case 1:
+		cfg.path = fs.Arg(0)
+	default:
+		fmt.Fprintf(stderr, "Error: expected at most one database path, got %q\n", fs.Args())
+		return exitUsage
+	}
+	return runShell(cfg, stdin, stdout, stderr)
+}
+
+func usage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprint(w, `Usage:
+  kstone-shell [flags] [PATH]          open (or create) the database at PATH and run the shell
+                                       (default database: `+defaultPathHelp()+`)
+  kstone-shell create PATH             create a database
+  kstone-shell put PATH KEY JSON       store an item: KEY is its partition key, JSON its other attributes
+  kstone-shell get PATH KEY            print an item
+  kstone-shell delete PATH KEY         remove an item
+  kstone-shell scan PATH [--filter EXPR] [--param :k=v]... [--limit N]
+  kstone-shell compact PATH [--stripe N]
+  kstone-shell stats PATH
+  kstone-shell health PATH             exit status 0 when Healthy
+
+On a terminal the shell is interactive; with -c, -f or input from a pipe it
+runs the statements and exits: 0 all succeeded, 1 a statement failed,
+2 usage error, 3 the database could not be opened.
+
+Flags:
+`)
+	fs.PrintDefaults()
+}
+
+func versionString() string {
+	v := "kstone-shell " + version
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " (" + s.Value[:12] + ")"
+			}
+		}
+		v += " " + bi.GoVersion
+	}
+	return v
+}
+
+// defaultPath is the database the shell opens without a PATH, created on
+// first use.
+func defaultPath() (string, error) {
+	if p := os.Getenv("KSTONE_DB"); p != "" {
+		return p, nil
+	}
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("no home directory for the default database (give a PATH or set KSTONE_DB): %w", err)
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "kstone-shell", "default.keystone"), nil
+}
+
+func defaultPathHelp() string {
+	p, err := defaultPath()
+	if err != nil {
+		return "$KSTONE_DB or ~/.local/share/kstone-shell/default.keystone"
+	}
+	return p
+}
+
+// openDB opens the database at path; create makes it when missing.
+func openDB(path string, create bool, stderr io.Writer) (*engine.DB, int) {
+	logger, err := kslog.FromEnv(stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "Error: %v\n", err)
+		return nil, exitUsage
+	}
+	opts := &engine.Options{Logger: logger}
+	var db *engine.DB
+	if create {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			fmt.Fprintf(stderr, "Error: %v\n", err)
+			return nil, exitOpen
+		}
+		db, err = engine.OpenOrCreate(path, opts)
+	} else {
+		db, err = engine.Open(path, opts)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "Error: %v\n", err)
+		return nil, exitOpen
+	}
+	return db, exitOK
+}
+
+// isTerminal reports whether f is a character device (a terminal).
+func isTerminal(r any) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func runShell(cfg config, stdin io.Reader, stdout, stderr io.Writer) int {
+	interactive := isTerminal(stdin) && isTerminal(stdout) && len(cfg.commands) == 0 && cfg.file == ""
+	format := shell.FormatJSONL
+	if isTerminal(stdout) {
+		format = shell.FormatTable
+	}
+	if cfg.format != "" {
+		f, err := shell.ParseFormat(cfg.format)
+		if err != nil {
+			fmt.Fprintf(stderr, "Error: %v\n", err)
+			return exitUsage
+		}
+		format = f
+	}
+	var input shell.InputMode
+	switch cfg.input {
+	case "json":
+	case "ddb":
+		input = shell.InputDDB
+	default:
+		fmt.Fprintf(stderr, "Error: --input takes json or ddb, got %q\n", cfg.input)
+		return exitUsage
+	}
+	path := cfg.path
+	if path == "" {
+		p, err := defaultPath()
+		if err != nil {
+			fmt.Fprintf(stderr, "Error: %v\n", err)
+			return exitOpen
+		}
+		path = p
+	}
+	db, status := openDB(path, true, stderr)
+	if db == nil {
+		return status
+	}
+	defer db.Close()
+	sess := shell.NewSession(db, shell.Options{Format: format, Bail: cfg.bail, Interactive: interactive,
+		Width: terminalWidth(stdout), Stdout: stdout, Stderr: stderr})
+	sess.Input = input
+	defer sess.Close()
+	r := shell.NewRunner(sess, stderr)
+	ctx := context.Background()
+	switch {
+	case len(cfg.commands) > 0:
+		for _, c := range cfg.commands {
+			r.RunString(ctx, c, "")
+			if r.Quit || (r.Failed && cfg.bail) {
+				break
+			}
+		}
+	case cfg.file != "":
+		if err := r.RunFile(ctx, cfg.file); err != nil {
+			fmt.Fprintf(stderr, "Error: %v\n", err)
+			return exitUsage
+		}
+	case interactive:
+		return runInteractive(ctx, db, sess, r, stdin, stdout, cfg)
+	default:
+		r.Run(ctx, stdin, "<stdin>")
+	}
+	if r.Failed {
+		return exitFailed
+	}
+	return exitOK
+}
