@@ -136,6 +136,9 @@ func (db *DB) table(name string) (*Table, error) {
 // The kinds follow the order of srcs: update, condition, filter, key
 // condition, projection; empty strings are skipped.
 func (db *DB) compile(b Bindings, update, condition, filter, keyCond, projection string) (*parser.Compiled, error) {
+	if update == "" && condition == "" && filter == "" && keyCond == "" && projection == "" && len(b.Names) == 0 && len(b.Values) == 0 {
+		return &parser.Compiled{}, nil // nothing to parse or check: the common put and get
+	}
 	var exprs []parser.Expr
 	add := func(e parser.Expr, err error) error {
 		if err != nil {

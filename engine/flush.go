@@ -3,6 +3,7 @@ package engine
 import (
 	"bufio"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/keystonedb/kstone-shell/engine/internal/base"
@@ -311,10 +312,50 @@ func (db *DB) syncAllWALs() error {
 			errs = append(errs, ioErr(err))
 		}
 	}
-	for _, s := range db.stripes {
-		errs = append(errs, s.syncWAL())
+	// Syncs of different files overlap in the device's queue: one after
+	// another, 256 stripes would take 256 round trips.
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	next := make(chan *stripe)
+	for range syncParallelism {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for s := range next {
+				if err := s.syncWAL(); err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+			}
+		}()
 	}
+	for _, s := range db.stripes {
+		if s.walDirty() {
+			next <- s
+		}
+	}
+	close(next)
+	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// syncParallelism bounds the WAL syncs in flight at once.
+const syncParallelism = 32
+
+// walDirty reports whether the stripe has WAL data not yet durable.
+func (s *stripe) walDirty() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.wal != nil && s.wal.SyncedSize() != s.wal.Size() {
+		return true
+	}
+	for _, seg := range s.sealed {
+		if seg.w != nil && seg.w.SyncedSize() != seg.w.Size() {
+			return true
+		}
+	}
+	return false
 }
 
 // syncWAL makes everything the stripe's segments hold durable, oldest

@@ -60,22 +60,31 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.file, "f", "", "run the statements in `FILE` and exit")
 	fs.StringVar(&cfg.theme, "theme", "dark", "TUI colour theme: dark, light or high-contrast")
 	fs.Usage = func() { usage(stderr, fs) }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
+	// Flags may come before or after the path.
+	var paths []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return exitOK
+			}
+			return exitUsage
 		}
-		return exitUsage
+		if fs.NArg() == 0 {
+			break
+		}
+		paths = append(paths, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
 	if *showVersion {
 		fmt.Fprintln(stdout, versionString())
 		return exitOK
 	}
-	switch fs.NArg() {
+	switch len(paths) {
 	case 0:
 	case 1:
-		cfg.path = fs.Arg(0)
+		cfg.path = paths[0]
 	default:
-		fmt.Fprintf(stderr, "Error: expected at most one database path, got %q\n", fs.Args())
+		fmt.Fprintf(stderr, "Error: expected at most one database path, got %q\n", paths)
 		return exitUsage
 	}
 	return runShell(cfg, stdin, stdout, stderr)

@@ -32,6 +32,9 @@ func isShorthand(k string) bool {
 // are checked while reading, and errors name the attribute path in a
 // *PathError. The item size is not checked: see Item.Validate.
 func ItemFromJSON(data []byte) (Item, error) {
+	if it, err := fastItemFromJSON(data); err == nil {
+		return it, nil
+	}
 	r := newJSONReader(data)
 	t, err := r.token()
 	if err != nil {
