@@ -51,7 +51,9 @@ func init() {
 	}
 }
 
-func quit(*Session, context.Context, []string, string) (Output, error) { return Output{Quit: true}, nil }
+func quit(*Session, context.Context, []string, string) (Output, error) {
+	return Output{Quit: true}, nil
+}
 
 // dot runs a dot command line.
 func (s *Session) dot(ctx context.Context, line string) (Output, error) {
