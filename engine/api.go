@@ -1,8 +1,11 @@
 package engine
 
 import (
+	"encoding/binary"
 	"errors"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/keystonedb/kstone-shell/engine/item"
 	"github.com/keystonedb/kstone-shell/parser"
@@ -139,6 +142,18 @@ func (db *DB) compile(b Bindings, update, condition, filter, keyCond, projection
 	if update == "" && condition == "" && filter == "" && keyCond == "" && projection == "" && len(b.Names) == 0 && len(b.Values) == 0 {
 		return &parser.Compiled{}, nil // nothing to parse or check: the common put and get
 	}
+	key := compiledKey(b, update, condition, filter, keyCond, projection)
+	if c, ok := db.compiled.get(key); ok {
+		return c, nil
+	}
+	c, err := db.compileUncached(b, update, condition, filter, keyCond, projection)
+	if err == nil {
+		db.compiled.put(key, c)
+	}
+	return c, err
+}
+
+func (db *DB) compileUncached(b Bindings, update, condition, filter, keyCond, projection string) (*parser.Compiled, error) {
 	var exprs []parser.Expr
 	add := func(e parser.Expr, err error) error {
 		if err != nil {
@@ -247,4 +262,64 @@ func checkReturn(rv ReturnValue, allowed ...ReturnValue) error {
 		}
 	}
 	return validationErr("Return values set to invalid value")
+}
+
+// compiledCache keeps compiled requests: the same expressions with the
+// same bindings (a loop of updates adding 1 to a counter, say) skip
+// binding. Compiled forms are immutable, so sharing them is safe.
+type compiledCache struct {
+	mu sync.Mutex
+	m  map[string]*parser.Compiled
+}
+
+const compiledCacheSize = 512
+
+func (c *compiledCache) get(k string) (*parser.Compiled, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[k]
+	return v, ok
+}
+
+func (c *compiledCache) put(k string, v *parser.Compiled) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= compiledCacheSize {
+		c.m = map[string]*parser.Compiled{} // crude, but bounded and cheap
+	}
+	c.m[k] = v
+}
+
+// compiledKey identifies a request's expressions and bindings.
+func compiledKey(b Bindings, exprs ...string) string {
+	buf := make([]byte, 0, 128)
+	buf = append(buf, byte(b.Dialect))
+	for _, e := range exprs {
+		buf = binary.AppendUvarint(buf, uint64(len(e)))
+		buf = append(buf, e...)
+	}
+	for _, k := range sortedKeys(b.Names) {
+		buf = binary.AppendUvarint(buf, uint64(len(k)))
+		buf = append(buf, k...)
+		buf = binary.AppendUvarint(buf, uint64(len(b.Names[k])))
+		buf = append(buf, b.Names[k]...)
+	}
+	buf = append(buf, 0xff)
+	for _, k := range sortedKeys(b.Values) {
+		buf = binary.AppendUvarint(buf, uint64(len(k)))
+		buf = append(buf, k...)
+		if v := b.Values[k]; v != nil {
+			buf = item.AppendValue(buf, v)
+		}
+	}
+	return string(buf)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }

@@ -161,6 +161,7 @@ func (db *DB) UpdateItem(r UpdateItemRequest) (ItemResponse, error) {
 		return ItemResponse{}, err
 	}
 	var out item.Item
+	buf := db.getEncBuf() // the memtable and the WAL copy the new value
 	err = t.modify(k, func(cur item.Item, found bool) ([]op, error) {
 		if c.Condition != nil {
 			if ok, err := c.Condition.Eval(cur); err != nil {
@@ -184,8 +185,10 @@ func (db *DB) UpdateItem(r UpdateItemRequest) (ItemResponse, error) {
 			return nil, &Error{Kind: ErrValidation, Msg: err.Error(), Err: err}
 		}
 		out = returnValues(r.ReturnValues, cur, next, changed)
-		return []op{{kind: base.KindSet, value: item.AppendItem(nil, next)}}, nil
+		*buf = item.AppendItem((*buf)[:0], next)
+		return []op{{kind: base.KindSet, value: *buf}}, nil
 	})
+	db.putEncBuf(buf)
 	if err != nil {
 		return ItemResponse{}, err
 	}

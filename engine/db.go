@@ -44,6 +44,7 @@ type DB struct {
 	dirSync    *dirSyncer
 	durability atomic.Int32  // Options.Durability, switchable with SetDurability
 	exprs      *parser.Cache // parsed expressions, shared by requests
+	compiled   compiledCache // compiled requests, by expressions and bindings
 	// dirDirty: a WAL segment was created without syncing the directory
 	// (relaxed durability); the next periodic sync does it.
 	dirDirty atomic.Bool
