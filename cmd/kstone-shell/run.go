@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -10,6 +11,8 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/keystonedb/kstone-shell/engine"
 	"github.com/keystonedb/kstone-shell/engine/kslog"
@@ -50,7 +53,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	fs := flag.NewFlagSet("kstone-shell", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // errors and usage go through fs.Usage
 	var cfg config
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.StringVar(&cfg.format, "format", "", "output format: table, json, jsonl, csv or ddb (default: table on a terminal, jsonl otherwise)")
@@ -59,14 +62,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&cfg.commands, "c", "run `STATEMENT` and exit (repeatable)")
 	fs.StringVar(&cfg.file, "f", "", "run the statements in `FILE` and exit")
 	fs.StringVar(&cfg.theme, "theme", "dark", "TUI colour theme: dark, light or high-contrast")
-	fs.Usage = func() { usage(stderr, fs) }
+	var help bytes.Buffer
+	fs.Usage = func() { usage(&help, fs) }
 	// Flags may come before or after the path.
 	var paths []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				stdout.Write(help.Bytes()) // asked for: not an error
 				return exitOK
 			}
+			fmt.Fprintf(stderr, "Error: %v\n", err)
+			stderr.Write(help.Bytes())
 			return exitUsage
 		}
 		if fs.NArg() == 0 {
@@ -161,7 +168,7 @@ func openDB(path string, create bool, stderr io.Writer) (*engine.DB, int) {
 	var db *engine.DB
 	if create {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			fmt.Fprintf(stderr, "Error: %v\n", err)
+			fmt.Fprintf(stderr, "Error: IO error: %v\n", err)
 			return nil, exitOpen
 		}
 		db, err = engine.OpenOrCreate(path, opts)
@@ -175,14 +182,15 @@ func openDB(path string, create bool, stderr io.Writer) (*engine.DB, int) {
 	return db, exitOK
 }
 
-// isTerminal reports whether f is a character device (a terminal).
+// isTerminal reports whether r is a terminal (not merely a character
+// device: /dev/null is one too).
 func isTerminal(r any) bool {
 	f, ok := r.(*os.File)
 	if !ok {
 		return false
 	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
 }
 
 func runShell(cfg config, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -230,9 +238,13 @@ func runShell(cfg config, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx := context.Background()
 	switch {
 	case len(cfg.commands) > 0:
-		for _, c := range cfg.commands {
-			r.RunString(ctx, c, "")
-			if r.Quit || (r.Failed && cfg.bail) {
+		for i, c := range cfg.commands {
+			name := ""
+			if len(cfg.commands) > 1 {
+				name = fmt.Sprintf("-c#%d", i+1)
+			}
+			r.RunString(ctx, c, name)
+			if r.Quit || (r.Failed && sess.Bail) {
 				break
 			}
 		}
