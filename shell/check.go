@@ -53,7 +53,7 @@ func CheckSyntax(text string) *Error {
 		if isPartiQL(src) {
 			return checkPartiQL(src)
 		}
-		_, k := firstWord(src, end) // the key
+		k := updateExprStart(src, end)
 		head, args, cerr := clauses(src, k, "if", "return")
 		if cerr != nil {
 			return asShellError(cerr)
@@ -143,4 +143,24 @@ func asShellError(err error) *Error {
 		return e
 	}
 	return &Error{Msg: err.Error(), Pos: -1, Err: err}
+}
+
+// updateExprStart skips an update's key (a JSON object, or one or two bare
+// words before the first section keyword).
+func updateExprStart(src string, i int) int {
+	for i < len(src) && isSpace(src[i]) {
+		i++
+	}
+	if i < len(src) && src[i] == '{' {
+		if end := matchingBrace(src, i); end > 0 {
+			return end
+		}
+		return len(src)
+	}
+	_, end := firstWord(src, i)
+	w, end2 := firstWord(src, end)
+	if w != "" && !isKeyword(w, []string{"set", "remove", "add", "delete", "if", "return"}) {
+		return end2
+	}
+	return end
 }

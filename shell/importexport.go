@@ -90,11 +90,24 @@ func (s *Session) dotExport(ctx context.Context, args []string, _ string) (Outpu
 		if err != nil {
 			return Output{}, err
 		}
-		if f == FormatJSONL || f == FormatDDB {
+		switch f {
+		case FormatDDB:
 			if err := Write(w, f, Result{Items: page.Items}, FormatOptions{KeyColumns: keys}); err != nil {
 				return Output{}, err
 			}
-		} else {
+		case FormatJSONL, FormatJSON:
+			// Sets and binary as {"$SS": …}/{"$B": …}, so that .import
+			// gives back the same items.
+			for i, it := range page.Items {
+				if f == FormatJSON {
+					w.WriteString(jsonSeparator(n + i))
+				}
+				w.Write(item.ItemToJSONShorthand(it))
+				if f == FormatJSONL {
+					w.WriteByte('\n')
+				}
+			}
+		default:
 			all = append(all, page.Items...)
 		}
 		n += len(page.Items)
@@ -103,10 +116,16 @@ func (s *Session) dotExport(ctx context.Context, args []string, _ string) (Outpu
 			break
 		}
 	}
-	if f == FormatCSV || f == FormatJSON {
+	switch f {
+	case FormatCSV:
 		if err := Write(w, f, Result{Items: all}, FormatOptions{KeyColumns: keys}); err != nil {
 			return Output{}, err
 		}
+	case FormatJSON:
+		if n == 0 {
+			w.WriteString("[")
+		}
+		w.WriteString("\n]\n")
 	}
 	if err := w.Flush(); err != nil {
 		return Output{}, err
@@ -114,7 +133,7 @@ func (s *Session) dotExport(ctx context.Context, args []string, _ string) (Outpu
 	if err := file.Close(); err != nil {
 		return Output{}, err
 	}
-	return text("exported %d items to %s\n", n, args[0]), nil
+	return text("exported %s to %s\n", plural(n, "item"), args[0]), nil
 }
 
 // dotImport loads items with relaxed durability and one sync at the end
@@ -168,7 +187,7 @@ func (s *Session) dotImport(ctx context.Context, args []string, _ string) (Outpu
 	if err != nil {
 		return Output{}, err
 	}
-	return text("imported %d items from %s\n", n, args[0]), nil
+	return text("imported %s from %s\n", plural(n, "item"), args[0]), nil
 }
 
 func importLines(r io.Reader, name string, ddb bool, put func(item.Item, string) error) error {
@@ -289,4 +308,21 @@ func (s *Session) keyTypes(table string) map[string]item.Type {
 		}
 	}
 	return nil
+}
+
+// jsonSeparator opens the array before the first item and separates the
+// others.
+func jsonSeparator(i int) string {
+	if i == 0 {
+		return "[\n"
+	}
+	return ",\n"
+}
+
+// plural says "1 item" or "3 items".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

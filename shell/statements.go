@@ -252,7 +252,9 @@ func (s *Session) del(src string, from int) (Output, error) {
 }
 
 func (s *Session) update(src string, from int) (Output, error) {
-	key, end, err := s.parseKey(src, from, false)
+	// A bare sort key may follow the partition key, before the first
+	// section keyword.
+	key, end, err := s.parseKey(src, from, true, "set", "remove", "add", "delete", "if", "return")
 	if err != nil {
 		return Output{}, err
 	}

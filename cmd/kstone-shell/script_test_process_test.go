@@ -79,7 +79,7 @@ func TestCompactSubcommand(t *testing.T) {
 	}
 	r := invoke(t, dir, "", "compact", db)
 	wantRun(t, r, 0, "compact")
-	if !regexp.MustCompile(`^Compacted: [0-9]+ SSTs, [0-9]+ bytes reclaimed\n$`).MatchString(r.stdout) {
+	if !regexp.MustCompile(`^Compacted: [0-9]+ SSTs \([0-9]+ bytes\) in all; [0-9]+ bytes reclaimed\n$`).MatchString(r.stdout) {
 		t.Errorf("compact printed %q", r.stdout)
 	}
 	r = invoke(t, dir, "", "scan", db)
@@ -159,8 +159,8 @@ scan
 `
 	script := scriptFile(t, dir, "s.kst", text)
 	const wantOut = `{"n":1,"pk":"a"}
-exported 1 items to all.jsonl
-imported 1 items from all.jsonl
+exported 1 item to all.jsonl
+imported 1 item from all.jsonl
 {"n":1,"pk":"a"}
 `
 	check := func(what string, r result, wantErr string) {

@@ -245,7 +245,12 @@ func cmdCompact(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, err)
 		}
 		st := db.Stats()
-		fmt.Fprintf(stdout, "Compacted: %d SSTs, %d bytes reclaimed\n", st.SSTCount, st.Compaction.BytesReclaimed)
+		if stripe >= 0 {
+			s := st.Stripes[stripe]
+			fmt.Fprintf(stdout, "Compacted stripe %d: %d SSTs (%d bytes); %d bytes reclaimed\n", stripe, s.SSTCount, s.SSTBytes, st.Compaction.BytesReclaimed)
+		} else {
+			fmt.Fprintf(stdout, "Compacted: %d SSTs (%d bytes) in all; %d bytes reclaimed\n", st.SSTCount, st.SSTBytes, st.Compaction.BytesReclaimed)
+		}
 		return exitOK
 	})
 }
