@@ -8,6 +8,7 @@
 //	put {"pk": "user#1", "name": "Alice", "age": 30} [if COND] [return all_old]
 //	get user#1 [SORTKEY] | get {"pk": "user#1", "sk": "order#7"}   [project PATHS]
 //	delete KEY [if COND] [return all_old]
+//	delete where COND                     every item the condition matches
 //	update KEY UPDATE-EXPRESSION [if COND] [return all_new|all_old|updated_new|updated_old|none]
 //	query KEY-CONDITION [filter COND] [project PATHS] [limit N] [desc]
 //	scan [filter COND] [project PATHS] [limit N] [segment I/N]

@@ -137,6 +137,7 @@ const statementHelp = `Statements (expressions are DynamoDB's; literals and :par
   put {"pk": "user#1"} if attribute_not_exists(pk)                 ... only if new
   get user#1            get user#1 order#7            get {"pk": "user#1", "sk": "order#7"}
   delete user#1 if age < :max                                      remove an item
+  delete where status = "expired"                                  remove every matching item
   update user#1 SET age = age + 1, tags = list_append(tags, ["x"]) REMOVE tmp return all_new
   query pk = "user#1" AND begins_with(sk, "order#") filter qty > 2 project sk, qty limit 10 desc
   scan filter age BETWEEN 20 AND 30 project name limit 100 segment 0/4

@@ -133,6 +133,9 @@ func (s *Session) run(ctx context.Context, text string) (Output, error) {
 		if isPartiQL(text) {
 			return s.partiql(text)
 		}
+		if _, _, ok := isBulkDelete(text); ok {
+			return s.bulkDelete(ctx, text)
+		}
 		return s.del(text, end)
 	case "update":
 		if isPartiQL(text) {
