@@ -44,6 +44,7 @@ type config struct {
 	commands stringList
 	file     string
 	theme    string
+	demo     bool
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -61,7 +62,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&cfg.bail, "bail", false, "stop at the first failing statement")
 	fs.Var(&cfg.commands, "c", "run `STATEMENT` and exit (repeatable)")
 	fs.StringVar(&cfg.file, "f", "", "run the statements in `FILE` and exit")
-	fs.StringVar(&cfg.theme, "theme", "dark", "TUI colour theme: dark, light or high-contrast")
+	fs.StringVar(&cfg.theme, "theme", "dark", "TUI colour theme: dark, light or high-contrast (NO_COLOR=1 turns colour off)")
+	fs.BoolVar(&cfg.demo, "demo", false, "open a scratch database with sample data and a gentle workload, to watch the live panes")
 	var help bytes.Buffer
 	fs.Usage = func() { usage(&help, fs) }
 	// Flags may come before or after the path.
@@ -159,12 +161,18 @@ func defaultPathHelp() string {
 
 // openDB opens the database at path; create makes it when missing.
 func openDB(path string, create bool, stderr io.Writer) (*engine.DB, int) {
-	logger, err := kslog.FromEnv(stderr)
+	return openDBWith(path, create, stderr, stderr, nil)
+}
+
+// openDBWith opens the database logging to logTo (the TUI owns the
+// screen, so it logs to a file) with the given event hooks.
+func openDBWith(path string, create bool, logTo, stderr io.Writer, events *engine.EventListener) (*engine.DB, int) {
+	logger, err := kslog.FromEnv(logTo)
 	if err != nil {
 		fmt.Fprintf(stderr, "Error: %v\n", err)
 		return nil, exitUsage
 	}
-	opts := &engine.Options{Logger: logger}
+	opts := &engine.Options{Logger: logger, Events: events}
 	var db *engine.DB
 	if create {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -216,6 +224,13 @@ func runShell(cfg config, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "Error: --input takes json or ddb, got %q\n", cfg.input)
 		return exitUsage
 	}
+	if interactive {
+		return runTUI(cfg, stderr)
+	}
+	if cfg.demo {
+		fmt.Fprintln(stderr, "Error: --demo needs a terminal")
+		return exitUsage
+	}
 	path := cfg.path
 	if path == "" {
 		p, err := defaultPath()
@@ -253,8 +268,6 @@ func runShell(cfg config, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "Error: %v\n", err)
 			return exitUsage
 		}
-	case interactive:
-		return runInteractive(ctx, db, sess, r, stdin, stdout, cfg)
 	default:
 		r.Run(ctx, stdin, "<stdin>")
 	}

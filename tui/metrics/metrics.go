@@ -20,8 +20,8 @@ type Source interface {
 // Snapshot is one refresh of the live panes.
 type Snapshot struct {
 	Time     time.Time
-	Stats    engine.Stats        // cumulative, as Stats() returned it
-	Interval engine.Stats        // Stats.Sub(previous): rates and latencies of the last interval
+	Stats    engine.Stats // cumulative, as Stats() returned it
+	Interval engine.Stats // Stats.Sub(previous): rates and latencies of the last interval
 	Health   engine.HealthReport
 	// Detail describes the stripe selected in the stripes pane, if any.
 	Detail *engine.StripeDetail
