@@ -1,6 +1,6 @@
 module github.com/keystonedb/kstone-shell/bench
 
-go 1.26.0
+go 1.26.7
 
 require (
 	github.com/cockroachdb/pebble/v2 v2.1.7

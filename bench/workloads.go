@@ -27,6 +27,7 @@ type result struct {
 	elapsed   time.Duration
 	opsPerSec float64
 	p50, p99  time.Duration
+	max       time.Duration
 	err       error
 }
 
@@ -159,6 +160,7 @@ func summarize(lat []time.Duration, elapsed time.Duration) result {
 		slices.Sort(lat)
 		r.p50 = lat[len(lat)*50/100]
 		r.p99 = lat[len(lat)*99/100]
+		r.max = lat[len(lat)-1]
 		var sum time.Duration
 		for _, d := range lat {
 			sum += d
