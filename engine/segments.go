@@ -191,22 +191,13 @@ func (db *DB) wakeSparer() {
 }
 
 // sparer turns recycled segments into spares and creates new spares while
-// fewer than spareTarget are ready.
+// fewer than spareTarget are ready. It works in batches that share one
+// directory sync.
 func (db *DB) sparer() {
 	defer db.bg.Done()
 	for {
-		db.recycleMu.Lock()
-		var name string
-		var reuse bool
-		switch {
-		case len(db.recycled) > 0:
-			name, reuse = db.recycled[0], true
-			db.recycled = db.recycled[1:]
-		case db.sparesWanted && len(db.spares) < spareTarget:
-			name = base.MakeFilename(base.FileKindRecycle, 0, db.man.AllocFileNum())
-		}
-		db.recycleMu.Unlock()
-		if name == "" {
+		batch := db.nextSpareBatch()
+		if len(batch) == 0 {
 			select {
 			case <-db.closing:
 				return
@@ -217,25 +208,60 @@ func (db *DB) sparer() {
 		if db.closed.Load() {
 			return
 		}
-		spare, err := db.makeSpare(name, reuse)
-		if err != nil {
-			db.log.Warn("Preparing a spare WAL file failed", "file", name, "error", err)
-			db.fs.Remove(db.path(name))
+		var ready []string
+		for _, job := range batch {
+			spare, err := db.makeSpare(job.name, job.reuse)
+			if err != nil {
+				db.log.Warn("Preparing a spare WAL file failed", "file", job.name, "error", err)
+				db.fs.Remove(db.path(job.name))
+				continue
+			}
+			ready = append(ready, spare)
+		}
+		// A spare's directory entry must be durable before a segment in
+		// it acknowledges a write.
+		if err := db.syncDir(); err != nil {
+			db.log.Warn("Syncing the directory for spare WAL files failed", "error", err)
+			ready = nil
+		}
+		db.recycleMu.Lock()
+		db.spares = append(db.spares, ready...)
+		db.recycleMu.Unlock()
+		if len(ready) < len(batch) {
 			select {
 			case <-db.closing:
 				return
 			case <-time.After(time.Second):
 			}
-			continue
 		}
-		db.recycleMu.Lock()
-		db.spares = append(db.spares, spare)
-		db.recycleMu.Unlock()
 	}
 }
 
-// makeSpare zeroes (or creates and allocates) the file name, makes that
-// durable, and renames it to a spare whose directory entry is durable.
+type spareJob struct {
+	name  string
+	reuse bool // a released segment to zero, rather than a new file
+}
+
+// spareBatchSize bounds the spares prepared under one directory sync.
+const spareBatchSize = 8
+
+func (db *DB) nextSpareBatch() []spareJob {
+	db.recycleMu.Lock()
+	defer db.recycleMu.Unlock()
+	var batch []spareJob
+	for len(batch) < spareBatchSize && len(db.recycled) > 0 {
+		batch = append(batch, spareJob{name: db.recycled[0], reuse: true})
+		db.recycled = db.recycled[1:]
+	}
+	for len(batch) < spareBatchSize && db.sparesWanted && len(db.spares)+len(batch) < spareTarget {
+		batch = append(batch, spareJob{name: base.MakeFilename(base.FileKindRecycle, 0, db.man.AllocFileNum())})
+	}
+	return batch
+}
+
+// makeSpare zeroes a released segment (durably: its old records must never
+// come back) or allocates a new file (already all zeros), and renames it
+// to a spare. The caller syncs the directory.
 func (db *DB) makeSpare(name string, reuse bool) (string, error) {
 	var f vfs.File
 	var err error
@@ -248,7 +274,7 @@ func (db *DB) makeSpare(name string, reuse bool) (string, error) {
 		return "", err
 	}
 	err = zeroFile(f, db.opts.WALPreallocate)
-	if err == nil {
+	if err == nil && reuse {
 		err = f.Datasync()
 	}
 	if cerr := f.Close(); err == nil {
@@ -262,7 +288,7 @@ func (db *DB) makeSpare(name string, reuse bool) (string, error) {
 	if err := db.fs.Rename(db.path(name), db.path(spare)); err != nil {
 		return "", err
 	}
-	return spare, db.syncDir()
+	return spare, nil
 }
 
 // zeroFile makes every byte of f zero and f at least size bytes long.

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/keystonedb/kstone-shell/engine/item"
 )
 
 // Runner drives a Session from scripts, pipes and -c: results to the
@@ -35,32 +37,105 @@ func NewRunner(s *Session, stderr io.Writer) *Runner {
 // Run executes every statement read from in. name labels errors ("" for
 // none, e.g. -c). It stops early at .quit, or at the first error when bail
 // is on.
+//
+// Reading runs one statement ahead of execution, on its own goroutine: it
+// splits the input and parses put items while the previous statement
+// writes, which nearly doubles a bulk load's rate on two cores. Dot
+// commands are barriers: reading waits until one has run, since it may
+// change how the next statements read (.input).
 func (r *Runner) Run(ctx context.Context, in io.Reader, name string) {
+	ch := make(chan prepared, 256)
+	stop := make(chan struct{})
+	go r.read(in, r.S.Input, ch, stop)
+	defer func() {
+		close(stop)
+		for range ch { // let the reader finish
+		}
+	}()
+	for p := range ch {
+		ok := true
+		switch {
+		case p.readErr != nil:
+			r.report(name, 0, "", &Error{Msg: "reading input: " + p.readErr.Error(), Pos: -1})
+		case p.st.Incomplete:
+			r.report(name, p.st.Line, p.st.Text, &Error{Msg: fmt.Sprintf("incomplete statement: %q is never closed", p.st.Unclosed), Pos: -1})
+		default:
+			ok = r.exec(ctx, p, name)
+		}
+		if p.barrier != nil {
+			close(p.barrier)
+		}
+		if !ok || r.Quit { // r.Quit: a script read by this one quit
+			return
+		}
+	}
+}
+
+// prepared is a statement with the work done ahead of its turn.
+type prepared struct {
+	st      Statement
+	pre     *preItem      // a put's item, parsed ahead
+	barrier chan struct{} // closed once the statement has run
+	readErr error
+}
+
+// preItem is a put's item literal, parsed by the reader.
+type preItem struct {
+	item item.Item
+	end  int
+	err  error
+}
+
+// read splits the input into statements and parses put items ahead of
+// their execution. mode is the input mode until a dot command has run.
+func (r *Runner) read(in io.Reader, mode InputMode, ch chan<- prepared, stop <-chan struct{}) {
+	defer close(ch)
+	send := func(p prepared) bool {
+		select {
+		case ch <- p:
+		case <-stop:
+			return false
+		}
+		if p.barrier != nil {
+			select {
+			case <-p.barrier:
+				mode = r.S.Input // the dot command may have changed it
+			case <-stop:
+				return false
+			}
+		}
+		return true
+	}
+	prep := func(st Statement) prepared {
+		p := prepared{st: st}
+		if strings.HasPrefix(strings.TrimSpace(st.Text), ".") {
+			p.barrier = make(chan struct{})
+		} else if verb, end := firstWord(st.Text, 0); strings.EqualFold(verb, "put") {
+			it, itEnd, err := parseItemText(st.Text, end, mode)
+			p.pre = &preItem{item: it, end: itEnd, err: err}
+		}
+		return p
+	}
 	sp := NewSplitter()
 	br := bufio.NewReaderSize(in, 64<<10)
-	for !r.Quit {
+	for {
 		line, err := br.ReadString('\n')
 		if len(line) > 0 {
-			line = strings.TrimSuffix(line, "\n")
-			for _, st := range sp.Feed(line) {
-				if !r.exec(ctx, st, name) {
+			for _, st := range sp.Feed(strings.TrimSuffix(line, "\n")) {
+				if !send(prep(st)) {
 					return
 				}
 			}
 		}
 		if err != nil {
 			if err != io.EOF {
-				r.report(name, 0, "", &Error{Msg: "reading input: " + err.Error(), Pos: -1})
+				send(prepared{readErr: err})
 			}
 			break
 		}
 	}
 	for _, st := range sp.Flush() {
-		if st.Incomplete {
-			r.report(name, st.Line, st.Text, &Error{Msg: fmt.Sprintf("incomplete statement: %q is never closed", st.Unclosed), Pos: -1})
-			continue
-		}
-		if !r.exec(ctx, st, name) {
+		if !send(prep(st)) {
 			return
 		}
 	}
@@ -74,16 +149,22 @@ func (r *Runner) RunString(ctx context.Context, src, name string) {
 // Exec runs one statement (from a Splitter) and prints its output or its
 // error; false means stop (.quit, or an error with bail on).
 func (r *Runner) Exec(ctx context.Context, st Statement, name string) bool {
-	return r.exec(ctx, st, name)
+	return r.exec(ctx, prepared{st: st}, name)
 }
 
 // exec runs one statement; false means stop.
-func (r *Runner) exec(ctx context.Context, st Statement, name string) bool {
-	s := r.S
+func (r *Runner) exec(ctx context.Context, p prepared, name string) bool {
+	s, st := r.S, p.st
 	if s.Echo {
 		fmt.Fprintln(s.out, st.Text)
 	}
-	out, err := s.Run(ctx, st.Text)
+	var out Output
+	var err error
+	if p.pre != nil {
+		out, err = s.runPut(st.Text, p.pre)
+	} else {
+		out, err = s.Run(ctx, st.Text)
+	}
 	if err != nil {
 		r.report(name, st.Line, st.Text, err)
 		return !s.Bail

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/keystonedb/kstone-shell/engine"
 	"github.com/keystonedb/kstone-shell/engine/item"
@@ -12,6 +13,11 @@ import (
 
 // parseItem reads an item literal (a JSON object) starting at src[i].
 func (s *Session) parseItem(src string, i int) (item.Item, int, error) {
+	return parseItemText(src, i, s.Input)
+}
+
+// parseItemText reads an item literal in the given input mode.
+func parseItemText(src string, i int, mode InputMode) (item.Item, int, error) {
 	for i < len(src) && isSpace(src[i]) {
 		i++
 	}
@@ -24,7 +30,7 @@ func (s *Session) parseItem(src string, i int) (item.Item, int, error) {
 	}
 	var it item.Item
 	var err error
-	if s.Input == InputDDB {
+	if mode == InputDDB {
 		it, err = item.ItemFromDDBJSON([]byte(src[i:end]))
 	} else {
 		it, err = item.ItemFromJSON([]byte(src[i:end]))
@@ -155,6 +161,18 @@ func optional(src string, args map[string]span, k string) (string, span) {
 
 func (s *Session) put(src string, from int) (Output, error) {
 	it, end, err := s.parseItem(src, from)
+	return s.putItem(src, it, end, err)
+}
+
+// runPut runs a put whose item the runner parsed ahead.
+func (s *Session) runPut(src string, pre *preItem) (Output, error) {
+	start := time.Now()
+	out, err := s.putItem(src, pre.item, pre.end, pre.err)
+	out.Elapsed = time.Since(start)
+	return out, err
+}
+
+func (s *Session) putItem(src string, it item.Item, end int, err error) (Output, error) {
 	if err != nil {
 		return Output{}, err
 	}

@@ -11,11 +11,10 @@ import (
 // It lets a database reopened many times (one command per process, say)
 // keep writing one segment instead of starting a new file at every Open.
 //
-// Before returning it makes the end of the segment clean and durable: a
-// torn tail is overwritten with zeros up to the end of the file (its
-// length is unknown, and leftovers of it must never follow later records);
-// otherwise a terminator is written at ValidEnd. On error the caller still
-// owns f.
+// A torn tail is first overwritten with zeros up to the end of the file,
+// durably (its length is unknown, and leftovers of it must never follow
+// later records); a clean end is left as it is, so reopening costs no
+// sync. On error the caller still owns f.
 func OpenForAppend(f vfs.File, name string, info SegmentInfo, opts WriterOptions) (*Writer, error) {
 	opts.EnsureDefaults()
 	if err := opts.Validate(); err != nil {
@@ -46,17 +45,21 @@ func OpenForAppend(f vfs.File, name string, info SegmentInfo, opts WriterOptions
 	}
 	w.cond.L = &w.mu
 	end := info.ValidEnd
-	zeros := int64(RecordHeaderSize)
 	if info.Torn {
-		zeros = max(zeros, fi.Size()-end)
+		// The torn record's length is unknown: zero everything after the
+		// good records, durably, before anything is appended there.
+		zeros := max(int64(RecordHeaderSize), fi.Size()-end)
+		if err := writeZeros(f, end, zeros); err != nil {
+			return nil, fmt.Errorf("wal: segment %s: clear tail at %d: %w", name, end, err)
+		}
+		if err := f.Datasync(); err != nil {
+			return nil, fmt.Errorf("wal: segment %s: datasync tail: %w", name, err)
+		}
+		w.allocated = max(w.allocated, end+zeros)
 	}
-	if err := writeZeros(f, end, zeros); err != nil {
-		return nil, fmt.Errorf("wal: segment %s: clear tail at %d: %w", name, end, err)
-	}
-	if err := f.Datasync(); err != nil {
-		return nil, fmt.Errorf("wal: segment %s: datasync tail: %w", name, err)
-	}
-	w.allocated = max(w.allocated, end+zeros)
+	// A clean end already reads as one (zeros, stale records of another
+	// segment, or the end of the file); the first write-out puts its own
+	// terminator after the new records.
 	w.size, w.bufStart, w.written, w.syncedSize = end, end, end, end
 	w.writtenRecords, w.syncedRecords = w.records, w.records
 	return w, nil
