@@ -174,7 +174,13 @@ func (db *DB) UpdateItem(r UpdateItemRequest) (ItemResponse, error) {
 		if !found {
 			start = t.keyAttrs(k)
 		}
-		next, changed, err := c.Update.Apply(start, t.keyNames())
+		// cur was decoded for this update alone: edit it in place unless
+		// the old item is to be returned.
+		apply := c.Update.ApplyInPlace
+		if r.ReturnValues == ReturnAllOld || r.ReturnValues == ReturnUpdatedOld {
+			apply = c.Update.Apply
+		}
+		next, changed, err := apply(start, t.keyNames())
 		if err != nil {
 			return nil, exprErr(err)
 		}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -114,10 +115,30 @@ func (db *DB) CompactAll() error {
 	if err := db.checkOpen(); err != nil {
 		return err
 	}
+	// Stripes compact independently: keep MaxConcurrentCompactions busy
+	// (most of a small compaction is waiting for its fsyncs).
+	var mu sync.Mutex
 	var errs []error
-	for _, s := range db.stripes {
-		errs = append(errs, s.compact(true))
+	var wg sync.WaitGroup
+	next := make(chan *stripe)
+	for range db.opts.MaxConcurrentCompactions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for s := range next {
+				if err := s.compact(true); err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+			}
+		}()
 	}
+	for _, s := range db.stripes {
+		next <- s
+	}
+	close(next)
+	wg.Wait()
 	return errors.Join(errs...)
 }
 

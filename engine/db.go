@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/keystonedb/kstone-shell/engine/internal/base"
 	"github.com/keystonedb/kstone-shell/engine/internal/cache"
@@ -66,9 +67,11 @@ type DB struct {
 
 	eventsDropped    atomic.Uint64
 	latency          [NumOpKinds]latencyHist
-	walCorrupt       atomic.Bool // WAL damage found (by a verify)
-	sstCorrupt       atomic.Bool // a read found a damaged SST
-	walFailed        atomic.Bool // a WAL write or sync failed: a stripe is read-only
+	walCorrupt       atomic.Bool  // WAL damage found (by a verify)
+	sstCorrupt       atomic.Bool  // a read found a damaged SST
+	walFailed        atomic.Bool  // a WAL write or sync failed: a stripe is read-only
+	noSpaceAt        atomic.Int64 // when a write last failed for lack of space (unix ns)
+	memoryStalls     atomic.Uint64
 	compactionTotals compactionTotals
 	budgetQ          chan struct{}
 	closing          chan struct{}
@@ -251,7 +254,7 @@ func (db *DB) Close() error {
 		errs = append(errs, db.syncDir())
 	}
 	for _, s := range db.stripes {
-		errs = append(errs, s.close())
+		errs = append(errs, s.closeGap(), s.close())
 	}
 	errs = append(errs, db.closeFiles())
 	errs = append(errs, db.lock.Close())
@@ -287,6 +290,9 @@ func (db *DB) checkOpen() error {
 // setBackgroundError records the latest failure of background work (a
 // successful flush clears it: a full disk may have been freed).
 func (db *DB) setBackgroundError(err error) {
+	if isNoSpace(err) {
+		db.noSpaceAt.Store(time.Now().UnixNano())
+	}
 	db.bgErr.Store(&err)
 	db.emit(func(e *EventListener) { call(e.BackgroundError, err) })
 }

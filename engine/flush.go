@@ -268,6 +268,7 @@ func (db *DB) checkMemoryBudget() {
 	if used <= 2*db.opts.MemoryBudget {
 		return
 	}
+	db.memoryStalls.Add(1)
 	info := WriteStallInfo{Stripe: -1, Reason: "memory budget exceeded"}
 	db.emit(func(e *EventListener) { call(e.WriteStallBegin, info) })
 	db.stallMu.Lock()
@@ -377,9 +378,9 @@ func (s *stripe) syncWAL() error {
 			continue
 		}
 		if err := w.SyncAll(); err != nil && !errors.Is(err, wal.ErrClosed) {
-			s.fail(err)
+			s.fail(w, err)
 			return ioErr(err)
 		}
 	}
-	return nil
+	return s.closeGap()
 }

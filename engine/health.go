@@ -1,10 +1,10 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
-	"syscall"
 	"time"
+
+	"github.com/keystonedb/kstone-shell/engine/internal/vfs"
 )
 
 // HealthStatus grades the database, as the operators' guide does.
@@ -82,12 +82,11 @@ func (db *DB) healthFrom(st Stats) HealthReport {
 	if db.walFailed.Load() {
 		fail("Critical I/O error")
 	}
-	if err := db.backgroundError(); err != nil {
-		if errors.Is(err, syscall.ENOSPC) {
-			fail("Unable to write to disk (space full)")
-		} else if !db.walFailed.Load() {
-			fail("Critical I/O error")
-		}
+	if db.spaceFull(usage, derr) {
+		fail("Unable to write to disk (space full)")
+	}
+	if err := db.backgroundError(); err != nil && !isNoSpace(err) && !db.walFailed.Load() {
+		fail("Critical I/O error")
 	}
 	switch {
 	case len(r.Errors) > 0:
@@ -103,6 +102,23 @@ func (db *DB) healthFrom(st Stats) HealthReport {
 func (db *DB) fallingBehind(ssts int) bool {
 	return !db.opts.DisableAutoCompaction && ssts >= 2*db.opts.CompactionThreshold
 }
+
+// spaceFull: a write failed for lack of space lately, and there is still
+// little free. Once space is freed the finding goes away by itself.
+func (db *DB) spaceFull(u vfs.DiskUsage, uerr error) bool {
+	at := db.noSpaceAt.Load()
+	if at == 0 || time.Since(time.Unix(0, at)) > noSpaceMemory {
+		return false
+	}
+	return uerr != nil || u.AvailableBytes < max(lowSpace, u.TotalBytes/100)
+}
+
+// noSpaceMemory is how long a full-disk error counts; lowSpace is what
+// free space still counts as full.
+const (
+	noSpaceMemory = time.Minute
+	lowSpace      = 16 << 20
+)
 
 func (db *DB) backgroundError() error {
 	if p := db.bgErr.Load(); p != nil {

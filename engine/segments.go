@@ -38,7 +38,7 @@ func sealedWALName(s base.StripeID, n base.FileNum) string {
 // spareTarget is how many spares the sparer keeps ready: enough for every
 // stripe of a fresh database to start writing without creating a file (an
 // inode allocation and a directory sync, slow on ext4) on a writer's path.
-const spareTarget = 32
+const spareTarget = 64
 
 // maxRecycled caps the released segments kept for reuse.
 const maxRecycled = 32
@@ -80,6 +80,9 @@ func (s *stripe) newSegmentLocked() error {
 	w, err := wal.NewWriter(f, name, db.walOptions(s.id, num))
 	if err != nil {
 		f.Close()
+		if isNoSpace(err) {
+			db.setBackgroundError(ioErr(err))
+		}
 		return ioErr(err)
 	}
 	if fresh {

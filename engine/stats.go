@@ -148,6 +148,7 @@ func (db *DB) Stats() Stats {
 			st.Compaction.Queued++
 		}
 	}
+	st.WriteStalls += db.memoryStalls.Load()
 	c := &db.compactionTotals
 	st.Compaction.Count = c.count.Load()
 	st.Compaction.BytesRead = c.bytesRead.Load()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/keystonedb/kstone-shell/engine/internal/base"
 	"github.com/keystonedb/kstone-shell/engine/internal/memtable"
@@ -26,7 +27,11 @@ type stripe struct {
 	sealed   []sealedSeg // older segments whose records are not all flushed
 	mem      *memtable.Memtable
 	writeErr error // sticky: a failed WAL write leaves the stripe read-only
-	scratch  []byte
+	// walGap is the last write whose WAL record a full disk dropped while
+	// the memtable kept it (0: none). Until a flush covers it, only an SST
+	// can make such writes durable.
+	walGap  base.SeqNum
+	scratch []byte
 
 	walBytes atomic.Int64 // bytes of records in the stripe's live segments
 
@@ -153,7 +158,7 @@ func (s *stripe) update(key []byte, decide func(old []byte, found bool) ([]op, e
 	}
 	if !relaxed {
 		if err := w.Sync(end); err != nil {
-			s.fail(err)
+			s.fail(w, err)
 			return ioErr(err)
 		}
 		s.publish(last)
@@ -174,7 +179,16 @@ func (s *stripe) waitWritableLocked() error {
 		info := WriteStallInfo{Stripe: int(s.id), Reason: "too many memtables waiting to be flushed"}
 		db.emit(func(e *EventListener) { call(e.WriteStallBegin, info) })
 		for s.writeErr == nil && len(s.ver.imms) >= db.opts.MaxImmutableMemtables && !db.closed.Load() {
-			s.stalled.Wait()
+			// Flush this stripe now instead of waiting for its turn in
+			// the workers' queue behind every other stripe: the stall then
+			// lasts one flush. (flushMu keeps flushes of a stripe in order.)
+			s.mu.Unlock()
+			err := s.flushImmutables()
+			s.mu.Lock()
+			if err != nil {
+				db.setBackgroundError(err)
+				s.stalled.Wait() // the workers retry with backoff
+			}
 		}
 		db.emit(func(e *EventListener) { call(e.WriteStallEnd, info) })
 	}
@@ -198,7 +212,7 @@ func (s *stripe) appendLocked(ops []op, relaxed bool) (w *wal.Writer, end int64,
 	s.scratch = appendBatch(s.scratch[:0], ops)
 	end, err = s.wal.Append(first, s.scratch)
 	if err != nil {
-		s.failLocked(err)
+		s.failLocked(s.wal, err)
 		return nil, 0, 0, false, ioErr(err)
 	}
 	s.walBytes.Add(int64(len(s.scratch)) + walRecordOverhead)
@@ -221,15 +235,27 @@ func (s *stripe) memFull() bool {
 	return s.mem.Len() >= o.MemtableRecordThreshold || s.mem.Bytes() >= o.MemtableByteThreshold || s.mem.Full()
 }
 
-// fail makes the stripe refuse writes after a WAL error: the log's state on
-// disk is unknown, so nothing more may be acknowledged from it.
-func (s *stripe) fail(err error) {
+// fail handles a failed write or sync of WAL writer w. A full disk is
+// survivable: the segment is cut back to what is durable and sealed, and
+// the next write starts a new one (in a preallocated spare, or once space
+// is freed). Any other failure leaves the log's state on disk unknown, so
+// the stripe refuses writes until the database is reopened.
+func (s *stripe) fail(w *wal.Writer, err error) {
 	s.mu.Lock()
-	s.failLocked(err)
+	s.failLocked(w, err)
 	s.mu.Unlock()
 }
 
-func (s *stripe) failLocked(err error) {
+func (s *stripe) failLocked(w *wal.Writer, err error) {
+	if isNoSpace(err) && w != nil {
+		aerr := s.abandonLocked(w)
+		if aerr == nil {
+			s.db.setBackgroundError(ioErr(err))
+			s.db.log.Warn("WAL write failed: disk full; segment sealed, writes go on in a new one", "stripe", int(s.id), "error", err)
+			return
+		}
+		err = aerr
+	}
 	if s.writeErr == nil {
 		s.writeErr = ioErr(err)
 		s.db.walFailed.Store(true)
@@ -237,6 +263,68 @@ func (s *stripe) failLocked(err error) {
 		s.db.log.Error("WAL write failed; stripe is read-only until reopened", "stripe", int(s.id), "error", err)
 		s.stalled.Broadcast()
 	}
+}
+
+func isNoSpace(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
+
+// abandonLocked cuts a failed segment back to its durable records and
+// seals it. Writers that shared the failed sync got the error: nothing
+// they wrote was acknowledged. (Their entries stay in the memtable, so
+// such a write may still show up: an error means "maybe", as in DynamoDB.)
+func (s *stripe) abandonLocked(w *wal.Writer) error {
+	if w == s.wal {
+		lost := w.Size() - w.SyncedSize()
+		if err := w.Abandon(); err != nil {
+			return err
+		}
+		name := sealedWALName(s.id, w.Num())
+		if err := s.db.fs.Rename(s.db.path(walName(s.id)), s.db.path(name)); err != nil {
+			return err
+		}
+		s.sealed = append(s.sealed, sealedSeg{num: w.Num(), name: name, maxSeq: s.lastSeq, bytes: w.SyncedSize()})
+		s.walBytes.Add(-lost)
+		s.wal = nil
+		if lost > 0 {
+			s.walGap = s.lastSeq
+		}
+		return nil
+	}
+	for i := range s.sealed {
+		if s.sealed[i].w == w {
+			s.sealed[i].w = nil
+			if w.Size() > w.SyncedSize() {
+				s.walGap = max(s.walGap, s.sealed[i].maxSeq)
+			}
+			return w.Abandon()
+		}
+	}
+	return nil // abandoned already, by a writer that shared the sync
+}
+
+// closeGap makes the writes a full disk dropped from the WAL durable by
+// flushing the memtables that hold them: a later Sync or Close must not
+// report success while an acknowledged write lives only in memory.
+func (s *stripe) closeGap() error {
+	s.mu.Lock()
+	gap := s.walGap
+	if gap > 0 {
+		s.rotateLocked(true)
+	}
+	s.mu.Unlock()
+	if gap == 0 {
+		return nil
+	}
+	if err := s.flushImmutables(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	if s.walGap == gap {
+		s.walGap = 0
+	}
+	s.mu.Unlock()
+	return nil
 }
 
 func (s *stripe) wakeStalled() {
@@ -264,7 +352,7 @@ func (s *stripe) rotateLocked(force bool) {
 	}
 	if s.wal != nil {
 		if err := s.sealActiveLocked(); err != nil {
-			s.failLocked(err)
+			s.failLocked(s.wal, err)
 			return
 		}
 	}

@@ -65,6 +65,17 @@ func errIncorrectType() error { return plainError(UpdateExpression, msgIncorrect
 // touch. To update an item that does not exist, pass one holding just its
 // key.
 func (u *CompiledUpdate) Apply(it item.Item, keyAttrs []string) (item.Item, []Path, error) {
+	return u.apply(it, keyAttrs, true)
+}
+
+// ApplyInPlace is Apply for a caller that owns it and no longer needs it
+// as it was: it edits it instead of a copy (an engine that just decoded
+// the item saves the copy). On error it may be half edited.
+func (u *CompiledUpdate) ApplyInPlace(it item.Item, keyAttrs []string) (item.Item, []Path, error) {
+	return u.apply(it, keyAttrs, false)
+}
+
+func (u *CompiledUpdate) apply(it item.Item, keyAttrs []string, copyItem bool) (item.Item, []Path, error) {
 	for _, a := range u.actions {
 		if slices.Contains(keyAttrs, a.path[0].Name) {
 			return nil, nil, plainError(UpdateExpression, msgKeyPartOfKey(a.path[0].Name))
@@ -80,7 +91,10 @@ func (u *CompiledUpdate) Apply(it item.Item, keyAttrs []string) (item.Item, []Pa
 			vals[i] = v
 		}
 	}
-	out := it.Clone()
+	out := it
+	if copyItem {
+		out = it.Clone()
+	}
 	if out == nil {
 		out = item.Item{}
 	}

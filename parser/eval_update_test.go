@@ -217,3 +217,30 @@ func TestUpdateMissingItem(t *testing.T) {
 		t.Fatalf("%s %v", jsonOf(nw), err)
 	}
 }
+
+func TestApplyInPlaceMatchesApply(t *testing.T) {
+	exprs := []string{
+		"SET a = b, b = a", "SET l[10] = :v REMOVE l[0]", "ADD n :one, s :set DELETE t :set", "SET m.x.y = :v REMOVE m.z",
+		"SET n = n + :one, l = list_append(l, :l)",
+	}
+	for _, e := range exprs {
+		u, err := ParseUpdate(e, DialectDynamoDB)
+		if err != nil {
+			t.Fatal(e, err)
+		}
+		cu, err := u.Bind(Bindings{Values: map[string]item.Value{":v": item.S("v"), ":one": item.NFromInt64(1),
+			":set": item.SS{"x"}, ":l": item.L{item.S("q")}}}, DialectShell)
+		if err != nil {
+			t.Fatal(e, err)
+		}
+		mk := func() item.Item {
+			return item.Item{"a": item.S("A"), "b": item.S("B"), "l": item.L{item.S("0"), item.S("1")}, "n": item.NFromInt64(5),
+				"s": item.SS{"y"}, "t": item.SS{"x", "z"}, "m": item.M{"x": item.M{}, "z": item.S("z")}}
+		}
+		want, wp, werr := cu.Apply(mk(), nil)
+		got, gp, gerr := cu.ApplyInPlace(mk(), nil)
+		if (werr == nil) != (gerr == nil) || !item.ItemsEqual(want, got) || len(wp) != len(gp) {
+			t.Errorf("%s: Apply %v %v, ApplyInPlace %v %v", e, want, werr, got, gerr)
+		}
+	}
+}

@@ -186,3 +186,35 @@ func TestSkipDamageUpTo(t *testing.T) {
 		t.Fatalf("lsns %v info %+v err %v", lsns, info, err)
 	}
 }
+
+// An abandoned segment keeps exactly its durable records and reads back
+// with a clean end.
+func TestAbandonKeepsTheSyncedPrefix(t *testing.T) {
+	fs := vfs.NewMem()
+	f, _ := fs.Create("seg")
+	w, err := NewWriter(f, "seg", WriterOptions{Stripe: 1, Num: 4, PreallocateChunk: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 5; i++ {
+		w.Append(base.SeqNum(i), []byte("durable"))
+	}
+	if err := w.SyncAll(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 6; i <= 8; i++ {
+		w.Append(base.SeqNum(i), []byte("lost"))
+	}
+	w.Flush() // on disk but never synced
+	if err := w.Abandon(); err != nil {
+		t.Fatal(err)
+	}
+	g, _ := fs.Open("seg")
+	info, err := ReadSegment(g, fileSize(t, g), "seg", nil)
+	if err != nil || info.Torn || info.Records != 5 || info.LastLSN != 5 {
+		t.Fatalf("after Abandon: %+v, %v", info, err)
+	}
+	if err := w.Sync(w.Size()); err == nil {
+		t.Fatal("Sync after Abandon succeeded")
+	}
+}
