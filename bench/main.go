@@ -2,7 +2,7 @@
 // with Pebble v2 on the same machine, in one run, with the same keys and
 // values. See README.md for the workloads and the Pebble options.
 //
-//	go run . [-quick] [-dir DIR] [-only WORKLOAD[,WORKLOAD...]] [-rss]
+//	go run . [-quick] [-dir DIR] [-only WORKLOAD[,WORKLOAD...]] [-rss] [-v] [-cpuprofile FILE]
 //
 // Result lines go to stdout; progress goes to stderr.
 package main
