@@ -44,6 +44,8 @@ func init() {
 		{".health", ".health", ".health", "health status with every warning and error", (*Session).dotHealth},
 		{".flush", ".flush", ".flush", "write every memtable to an SST", (*Session).dotFlush},
 		{".compact", ".compact [stripe N]", ".compact stripe 42", "compact one stripe, or all", (*Session).dotCompact},
+		{".verify", ".verify", ".verify", "check every file of the database read-only: SSTs, WAL segments, manifest", (*Session).dotVerify},
+		{".backup", ".backup DEST", ".backup /backups/mydb-1", "copy the database to DEST (a new directory) while it stays open", (*Session).dotBackup},
 		{".durability", ".durability sync|relaxed", ".durability relaxed", "sync: each write waits for its fsync; relaxed: writes return at once (bulk loads; end with .sync)", (*Session).dotDurability},
 		{".sync", ".sync", ".sync", "make every write so far durable", (*Session).dotSync},
 		{".explain", ".explain STATEMENT", ".explain get user#1", "show how a get, query or scan reads: stripe, memtables, SSTs, bloom filters", (*Session).dotExplain},

@@ -111,6 +111,10 @@ func usage(w io.Writer, fs *flag.FlagSet) {
   kstone-shell compact PATH [--stripe N]
   kstone-shell stats PATH
   kstone-shell health PATH             exit status 0 when Healthy
+  kstone-shell verify PATH             check every file read-only; exit 0 when clean, 1 with errors
+  kstone-shell repair PATH [--stripe N] [--yes]
+                                       plan (and with --yes apply) repairs of what verify finds
+  kstone-shell backup PATH DEST        copy the database to the new directory DEST
 
 On a terminal the shell is interactive; with -c, -f or input from a pipe it
 runs the statements and exits: 0 all succeeded, 1 a statement failed,

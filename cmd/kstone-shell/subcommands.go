@@ -22,6 +22,9 @@ var subcommands = map[string]func(args []string, stdout, stderr io.Writer) int{
 	"compact": cmdCompact,
 	"stats":   cmdStats,
 	"health":  cmdHealth,
+	"verify":  cmdVerify,
+	"repair":  cmdRepair,
+	"backup":  cmdBackup,
 }
 
 // subFlags parses a subcommand's flags, which may come before or after its
