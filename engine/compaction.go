@@ -205,11 +205,7 @@ func (s *stripe) compact(manual bool) error {
 		return newErrWrap(ErrCompaction, "Failed to merge SST files", err)
 	}
 	if err := s.installCompaction(inputs, out); err != nil {
-		if out != nil {
-			out.obsolete.Store(true)
-			out.ref()
-			out.unref()
-		}
+		db.parkSST(out)
 		return newErrWrap(ErrCompaction, "Failed to install compacted SST", err)
 	}
 	var written uint64
@@ -319,7 +315,7 @@ func (s *stripe) installCompaction(inputs []*sstHandle, out *sstHandle) error {
 	if out != nil {
 		edit.Added = []manifest.FileMeta{out.meta}
 	}
-	if err := db.man.Apply(manifest.Edit{Stripes: []manifest.StripeEdit{edit}}); err != nil {
+	if err := db.applyEdit(manifest.Edit{Stripes: []manifest.StripeEdit{edit}}); err != nil {
 		return err
 	}
 	s.mu.Lock()

@@ -71,7 +71,10 @@ type DB struct {
 	sstCorrupt       atomic.Bool  // a read found a damaged SST
 	walFailed        atomic.Bool  // a WAL write or sync failed: a stripe is read-only
 	noSpaceAt        atomic.Int64 // when a write last failed for lack of space (unix ns)
+	noSpaceOpen      atomic.Bool  // no write or flush has succeeded since
 	memoryStalls     atomic.Uint64
+	parkedMu         sync.Mutex
+	parked           []parkedSST // tables of failed manifest edits
 	compactionTotals compactionTotals
 	budgetQ          chan struct{}
 	closing          chan struct{}
@@ -256,6 +259,7 @@ func (db *DB) Close() error {
 	for _, s := range db.stripes {
 		errs = append(errs, s.closeGap(), s.close())
 	}
+	db.closeParked()
 	errs = append(errs, db.closeFiles())
 	errs = append(errs, db.lock.Close())
 	return ioErr(errors.Join(errs...))
@@ -292,12 +296,24 @@ func (db *DB) checkOpen() error {
 func (db *DB) setBackgroundError(err error) {
 	if isNoSpace(err) {
 		db.noSpaceAt.Store(time.Now().UnixNano())
+		db.noSpaceOpen.Store(true)
 	}
 	db.bgErr.Store(&err)
 	db.emit(func(e *EventListener) { call(e.BackgroundError, err) })
 }
 
-func (db *DB) clearBackgroundError() { db.bgErr.Store(nil) }
+func (db *DB) clearBackgroundError() {
+	db.bgErr.Store(nil)
+	db.noteWriteOK()
+}
+
+// noteWriteOK: something reached the disk, so a full disk was freed (or
+// the write went to a preallocated file). Cheap enough for every write.
+func (db *DB) noteWriteOK() {
+	if db.noSpaceOpen.Load() {
+		db.noSpaceOpen.Store(false)
+	}
+}
 
 // noteReadError flags corruption found by a read, for Health.
 func (db *DB) noteReadError(err error) error {
@@ -430,7 +446,7 @@ func (db *DB) CreateTable(name string, schema KeySchema) (*Table, error) {
 		PartitionKey: schema.PartitionKey, PartitionType: manifestKeyType(schema.PartitionType),
 		SortKey: schema.SortKey, SortType: manifestKeyType(schema.SortType), SortKeyOptional: schema.SortKeyOptional,
 	}
-	if err := db.man.Apply(manifest.Edit{AddTables: []manifest.TableDesc{td}}); err != nil {
+	if err := db.applyEdit(manifest.Edit{AddTables: []manifest.TableDesc{td}}); err != nil {
 		return nil, ioErr(err)
 	}
 	t := &Table{db: db, id: td.ID, name: name, schema: schema}

@@ -83,6 +83,9 @@ func (db *DB) flushWithRetry(s *stripe) {
 func (s *stripe) flushImmutables() error {
 	s.flushMu.Lock()
 	defer s.flushMu.Unlock()
+	if s.tablesClosed {
+		return ErrClosed
+	}
 	for {
 		v := s.acquire()
 		var imm *immMem
@@ -114,12 +117,8 @@ func (s *stripe) flushOne(imm *immMem) error {
 	if t != nil {
 		edit.Stripes[0].Added = []manifest.FileMeta{fm}
 	}
-	if err := db.man.Apply(edit); err != nil {
-		if t != nil {
-			t.obsolete.Store(true)
-			t.ref()
-			t.unref()
-		}
+	if err := db.applyEdit(edit); err != nil {
+		db.parkSST(t)
 		return ioErr(err)
 	}
 	s.mu.Lock()
@@ -381,6 +380,7 @@ func (s *stripe) syncWAL() error {
 			s.fail(w, err)
 			return ioErr(err)
 		}
+		s.db.noteWriteOK()
 	}
 	return s.closeGap()
 }

@@ -103,14 +103,16 @@ func (db *DB) fallingBehind(ssts int) bool {
 	return !db.opts.DisableAutoCompaction && ssts >= 2*db.opts.CompactionThreshold
 }
 
-// spaceFull: a write failed for lack of space lately, and there is still
-// little free. Once space is freed the finding goes away by itself.
+// spaceFull: a write failed for lack of space lately, and either nothing
+// has been written since (a full inode table or a quota leaves statfs
+// showing free blocks) or there is still little free. Once space is freed
+// the finding goes away by itself.
 func (db *DB) spaceFull(u vfs.DiskUsage, uerr error) bool {
 	at := db.noSpaceAt.Load()
 	if at == 0 || time.Since(time.Unix(0, at)) > noSpaceMemory {
 		return false
 	}
-	return uerr != nil || u.AvailableBytes < max(lowSpace, u.TotalBytes/100)
+	return db.noSpaceOpen.Load() || uerr != nil || u.AvailableBytes < max(lowSpace, u.TotalBytes/100)
 }
 
 // noSpaceMemory is how long a full-disk error counts; lowSpace is what

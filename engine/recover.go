@@ -65,7 +65,7 @@ func (db *DB) recover(state *manifest.State) error {
 	// The active segments' numbers are only in their headers, and may be
 	// above anything the manifest recorded: never hand them out again.
 	if maxNum >= state.NextFileNum {
-		if err := db.man.Apply(manifest.Edit{NextFileNum: maxNum + 1}); err != nil {
+		if err := db.applyEdit(manifest.Edit{NextFileNum: maxNum + 1}); err != nil {
 			return ioErr(err)
 		}
 	}

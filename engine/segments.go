@@ -106,6 +106,9 @@ func (s *stripe) newSegmentLocked() error {
 func (s *stripe) sealActiveLocked() error {
 	db := s.db
 	w := s.wal
+	if err := w.Seal(); err != nil {
+		return err
+	}
 	sync := w.SyncAll
 	if w.Relaxed() {
 		sync = w.Flush

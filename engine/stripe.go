@@ -42,8 +42,9 @@ type stripe struct {
 	vmu sync.RWMutex
 	ver *version
 
-	flushMu     sync.Mutex // one flush at a time keeps SSTs in sequence order
-	flushQueued atomic.Bool
+	flushMu      sync.Mutex // one flush at a time keeps SSTs in sequence order
+	tablesClosed bool       // on flushMu: Close dropped the version
+	flushQueued  atomic.Bool
 
 	compactMu     sync.Mutex // one compaction at a time per stripe
 	compactQueued atomic.Bool
@@ -161,6 +162,7 @@ func (s *stripe) update(key []byte, decide func(old []byte, found bool) ([]op, e
 			s.fail(w, err)
 			return ioErr(err)
 		}
+		db.noteWriteOK()
 		s.publish(last)
 	}
 	if full {
@@ -174,23 +176,29 @@ func (s *stripe) update(key []byte, decide func(old []byte, found bool) ([]op, e
 // cannot take writes, if it cannot.
 func (s *stripe) waitWritableLocked() error {
 	db := s.db
-	if s.writeErr == nil && len(s.ver.imms) >= db.opts.MaxImmutableMemtables && !db.closed.Load() {
+	// closed comes first: Close drops s.ver (under s.mu) only after
+	// setting it.
+	stalled := func() bool {
+		return !db.closed.Load() && s.writeErr == nil && len(s.ver.imms) >= db.opts.MaxImmutableMemtables
+	}
+	if stalled() {
 		s.counters.stalls.Add(1)
 		info := WriteStallInfo{Stripe: int(s.id), Reason: "too many memtables waiting to be flushed"}
 		db.emit(func(e *EventListener) { call(e.WriteStallBegin, info) })
-		for s.writeErr == nil && len(s.ver.imms) >= db.opts.MaxImmutableMemtables && !db.closed.Load() {
+		defer db.emit(func(e *EventListener) { call(e.WriteStallEnd, info) })
+		for stalled() {
 			// Flush this stripe now instead of waiting for its turn in
 			// the workers' queue behind every other stripe: the stall then
 			// lasts one flush. (flushMu keeps flushes of a stripe in order.)
+			// If the flush fails (a full disk), so does the write: waiting
+			// for space could take forever.
 			s.mu.Unlock()
 			err := s.flushImmutables()
 			s.mu.Lock()
 			if err != nil {
-				db.setBackgroundError(err)
-				s.stalled.Wait() // the workers retry with backoff
+				return err
 			}
 		}
-		db.emit(func(e *EventListener) { call(e.WriteStallEnd, info) })
 	}
 	if err := db.checkOpen(); err != nil {
 		return err
@@ -309,12 +317,13 @@ func (s *stripe) abandonLocked(w *wal.Writer) error {
 func (s *stripe) closeGap() error {
 	s.mu.Lock()
 	gap := s.walGap
+	var err error
 	if gap > 0 {
-		s.rotateLocked(true)
+		err = s.rotateLocked(true)
 	}
 	s.mu.Unlock()
-	if gap == 0 {
-		return nil
+	if gap == 0 || err != nil {
+		return err
 	}
 	if err := s.flushImmutables(); err != nil {
 		return err
@@ -336,24 +345,30 @@ func (s *stripe) wakeStalled() {
 // rotate makes the active memtable immutable, seals its WAL segment and
 // queues a flush. Unless force is set it only acts on a full memtable
 // (another writer may have rotated already).
-func (s *stripe) rotate(force bool) {
+func (s *stripe) rotate(force bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.rotateLocked(force)
+	return s.rotateLocked(force)
 }
 
-func (s *stripe) rotateLocked(force bool) {
+// rotateLocked makes the memtable immutable and queues its flush; it fails
+// when the memtable's segment cannot be sealed (or already failed), and
+// the memtable then stays where it is.
+func (s *stripe) rotateLocked(force bool) error {
 	db := s.db
-	if s.mem.Empty() || s.writeErr != nil {
-		return
+	if s.mem.Empty() {
+		return nil
+	}
+	if s.writeErr != nil {
+		return s.writeErr
 	}
 	if !force && !s.memFull() {
-		return
+		return nil
 	}
 	if s.wal != nil {
 		if err := s.sealActiveLocked(); err != nil {
 			s.failLocked(s.wal, err)
-			return
+			return ioErr(err)
 		}
 	}
 	// Everything in the memtable is durable now (sealing synced it), so it
@@ -367,6 +382,7 @@ func (s *stripe) rotateLocked(force bool) {
 	s.setVersionLocked(newVersion(s.mem, imms, s.ver.ssts))
 	s.vmu.Unlock()
 	db.scheduleFlush(s)
+	return nil
 }
 
 // close syncs and closes the WAL writers at Close.
@@ -389,8 +405,15 @@ func (s *stripe) close() error {
 
 // closeTables drops the stripe's reference to its version at Close.
 func (s *stripe) closeTables() error {
+	// A writer may be flushing (see waitWritableLocked): wait for it, and
+	// keep later ones from touching the dropped version.
+	s.flushMu.Lock()
+	defer s.flushMu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.vmu.Lock()
 	defer s.vmu.Unlock()
+	s.tablesClosed = true
 	if s.ver != nil {
 		s.ver.unref()
 		s.ver = nil

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/keystonedb/kstone-shell/engine/internal/base"
@@ -174,10 +175,12 @@ func (db *DB) Flush() error {
 	if err := db.checkOpen(); err != nil {
 		return err
 	}
-	for _, s := range db.stripes {
-		s.rotate(true)
-	}
 	var errs []error
+	for _, s := range db.stripes {
+		if err := s.rotate(true); err != nil {
+			errs = append(errs, fmt.Errorf("stripe %d: %w", s.id, err))
+		}
+	}
 	for _, s := range db.stripes {
 		errs = append(errs, s.flushImmutables())
 	}

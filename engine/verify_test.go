@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -212,6 +213,7 @@ func TestVerifyTornWALTailIsANote(t *testing.T) {
 	db.Close()
 	path := filepath.Join(dir, fmt.Sprintf("wal_%03d.log", stripeOfP()))
 	flipAt(t, path, "marker-010")
+	unseal(t, path) // as a crash leaves it: no seal after the last record
 	r := mustVerify(t, dir, nil)
 	requireClean(t, r)
 	if f, ok := firstFinding(r, SeverityNote, "torn tail at LSN 10"); !ok || f.LSN != 10 {
@@ -475,4 +477,22 @@ func TestVerifyCatchesBitFlips(t *testing.T) {
 		}
 	}
 	t.Logf("%d bit flips, %d detected by Open or reads, all by Verify", flips, detected)
+}
+
+// unseal removes the seal a clean Close appends to a WAL segment, which
+// makes the segment look as a crash leaves it.
+func unseal(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.LastIndex(b, bytes.Repeat([]byte{0xff}, 8))
+	if i < 16 {
+		t.Fatalf("%s has no seal", path)
+	}
+	clear(b[i-16 : i+8])
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

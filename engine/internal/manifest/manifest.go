@@ -83,8 +83,13 @@ type Manifest struct {
 	// writing is set while a leader writes a group commit; the fields
 	// below it belong to that leader and are not guarded by mu then.
 	writing bool
-	err     error // sticky I/O error; the manifest accepts no more edits
 	closed  bool
+	// mustRoll is set after an I/O error: the live file may or may not
+	// hold the failed edits, so nothing more is appended to it; the next
+	// commit first rolls over to a new file holding exactly state.
+	mustRoll bool
+	// liveNum is the number of the manifest file CURRENT names.
+	liveNum atomic.Uint64
 
 	// next is state plus the edits being written by the current leader;
 	// edits are validated against it. live indexes next's files.
@@ -224,8 +229,10 @@ func newManifest(fs vfs.FS, dir string, opts Options, s *State, live map[base.Fi
 //
 // Concurrent calls share one record and one fsync (group commit). An edit
 // that does not apply fails with ErrInvalidEdit and leaves the manifest
-// usable; an I/O error fails this and every later Apply (the engine must
-// stop writing and reopen).
+// usable. After an I/O error the failed edits may or may not be on disk
+// until a later Apply succeeds: that one first rolls over to a new file
+// holding only acknowledged edits (see LiveFileNum), so a full disk that
+// is freed again does not end the manifest's life.
 func (m *Manifest) Apply(e Edit) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -251,7 +258,9 @@ func (m *Manifest) Apply(e Edit) error {
 	accepted, ioErr := m.commitUnlocked(batch)
 	m.writing = false
 	if ioErr != nil {
-		m.err = ioErr
+		// Forget the failed edits: they are not in state, and the roll-over
+		// that must precede the next commit writes state alone.
+		m.next, m.live, m.mustRoll = m.state.Clone(), m.state.LiveFiles(), true
 	} else {
 		for _, r := range accepted {
 			m.state.mutate(&r.edit, nil)
@@ -273,8 +282,14 @@ func (m *Manifest) unusableErr() error {
 	if m.closed {
 		return ErrClosed
 	}
-	return m.err
+	return nil
 }
+
+// LiveFileNum is the number of the manifest file CURRENT names. Once it
+// differs from its value when an Apply failed, the failed edits are gone
+// for good (the file that may hold them is no longer live), so files only
+// they named may be deleted.
+func (m *Manifest) LiveFileNum() base.FileNum { return base.FileNum(m.liveNum.Load()) }
 
 // commitUnlocked runs commit without holding m.mu, so that State,
 // AllocFileNum and new Apply calls (which queue up for the next group
@@ -292,11 +307,12 @@ func (m *Manifest) commitUnlocked(batch []*request) ([]*request, error) {
 // syncs it. Rejected requests get their error; accepted ones are returned,
 // together with any I/O error, which is theirs too.
 func (m *Manifest) commit(batch []*request) (accepted []*request, ioErr error) {
-	if m.size >= m.opts.MaxFileSize && m.size >= 2*m.snapSize {
+	if m.mustRoll || (m.size >= m.opts.MaxFileSize && m.size >= 2*m.snapSize) {
 		// No edit is in flight, so m.next equals the durable state.
 		if err := m.rollOver(); err != nil {
 			return batch, err
 		}
+		m.mustRoll = false
 	}
 	var edits []Edit
 	for _, r := range batch {
@@ -375,6 +391,7 @@ func (m *Manifest) rollOver() error {
 	}
 	old, oldNum := m.file, m.fileNum
 	m.file, m.fileNum = f, num
+	m.liveNum.Store(uint64(num))
 	m.size, m.snapSize = int64(len(rec)), int64(len(rec))
 	m.next.NextFileNum = max(m.next.NextFileNum, snap.NextFileNum)
 	if old != nil {

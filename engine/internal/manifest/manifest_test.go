@@ -264,7 +264,9 @@ func TestInvalidEditIsNotSticky(t *testing.T) {
 	}
 }
 
-func TestIOErrorIsSticky(t *testing.T) {
+// An I/O error fails the Apply but not the manifest: the next Apply rolls
+// over to a new file without the failed edit, which the old file may hold.
+func TestIOErrorRollsOver(t *testing.T) {
 	mem, dir := newMemDir(t)
 	toggle := vfs.NewToggle(nil, vfs.KindFilter(vfs.OpSync))
 	fs := vfs.WithFaults(mem, toggle)
@@ -274,15 +276,30 @@ func TestIOErrorIsSticky(t *testing.T) {
 	}
 	defer m.Close()
 	toggle.Enable()
+	failedIn := m.LiveFileNum()
 	if err := m.Apply(Edit{Stripes: []StripeEdit{{Stripe: 1, FlushedSeq: 5}}}); !errors.Is(err, vfs.ErrInjected) {
 		t.Fatalf("Apply = %v, want the injected error", err)
 	}
 	if m.State().Stripes[1].FlushedSeq != 0 {
 		t.Error("failed edit applied in memory")
 	}
-	toggle.Disable()
 	if err := m.Apply(Edit{Stripes: []StripeEdit{{Stripe: 2, FlushedSeq: 5}}}); !errors.Is(err, vfs.ErrInjected) {
-		t.Fatalf("Apply after a failure = %v, want the sticky error", err)
+		t.Fatalf("Apply while syncs fail = %v, want the injected error", err)
+	}
+	toggle.Disable()
+	if err := m.Apply(Edit{Stripes: []StripeEdit{{Stripe: 3, FlushedSeq: 7}}}); err != nil {
+		t.Fatalf("Apply once syncs work again: %v", err)
+	}
+	if m.LiveFileNum() == failedIn {
+		t.Error("no roll-over after the failure")
+	}
+	m.Close()
+	_, st, _, err := Open(mem, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := []base.SeqNum{st.Stripes[1].FlushedSeq, st.Stripes[2].FlushedSeq, st.Stripes[3].FlushedSeq}; got[0] != 0 || got[1] != 0 || got[2] != 7 {
+		t.Errorf("reopened flushed seqs of stripes 1-3 = %v, want [0 0 7]", got)
 	}
 }
 

@@ -25,6 +25,9 @@
 //	+-------+--------+---------+-------+-----------------+
 //	  CRC covers every byte after it: length, segment num, LSN, payload.
 //
+//	then, in a segment sealed (rotated) or closed cleanly, the seal: a
+//	record with length 0 and LSN 2^64-1 (SealLSN);
+//
 //	then the tail, which is not part of the segment:
 //
 //	+-----------------------------+------------------------------------+
@@ -51,7 +54,8 @@
 // ReadSegment returns the records in order up to the first one that is not
 // valid, then classifies what it found there:
 //
-//   - clean end: the end of the file, an all-zero record header (zeros
+//   - clean end: the seal (SegmentInfo.Sealed), the end of the file, an
+//     all-zero record header (zeros
 //     also cover a tail of fewer than 24 bytes), or a record with a good
 //     CRC but another segment number (stale data in a recycled file);
 //   - torn tail: anything else (bad CRC, a length past the end of the file,
@@ -62,6 +66,12 @@
 //     segment exists, so the damage sits inside data that was written
 //     after it and possibly acknowledged. This returns a
 //     *base.CorruptionError.
+//
+// The seal is what makes damage to a segment's last record detectable: in
+// a sealed segment the seal is a later valid record, so that damage is
+// corruption. In the segment a crash interrupted there is no seal, and a
+// damaged last record cannot be told from a torn write; it is cut off as
+// one (as Pebble and RocksDB do with their tolerant recovery modes).
 //
 // The classification assumes that a crash keeps a prefix of the writes that
 // were not yet synced (the last possibly cut short), which is what the

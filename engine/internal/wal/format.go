@@ -3,6 +3,7 @@ package wal
 import (
 	"encoding/binary"
 	"hash/crc32"
+	"math"
 
 	"github.com/keystonedb/kstone-shell/engine/internal/base"
 )
@@ -95,6 +96,17 @@ func appendRecord(dst []byte, num base.FileNum, lsn base.SeqNum, payload []byte)
 	binary.LittleEndian.PutUint32(dst[start:], crc32.Checksum(dst[start+recLenOff:], crcTable))
 	return dst
 }
+
+// SealLSN marks a seal: an empty record with this LSN, appended when a
+// segment is sealed or closed. It ends the segment as a clean end does,
+// but it also makes damage to the record before it detectable: without
+// it, a flipped bit in a segment's last record would look like a write
+// torn by a crash. It is never an engine LSN (those stay below
+// base.SeqNumMax).
+const SealLSN = base.SeqNum(math.MaxUint64)
+
+// isSeal reports whether a record with these fields is a seal.
+func isSeal(length uint32, lsn base.SeqNum) bool { return length == 0 && lsn == SealLSN }
 
 // recordFields decodes the fixed fields of a record header (at least
 // RecordHeaderSize bytes).

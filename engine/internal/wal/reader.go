@@ -29,6 +29,9 @@ type SegmentInfo struct {
 	Relaxed bool
 	// Skipped lists damage stepped over (ReadOptions.SkipDamageUpTo).
 	Skipped []SkippedRange
+	// Sealed reports that the segment ends with a seal (see SealLSN): it
+	// was sealed or closed cleanly. ValidEnd is the seal's offset.
+	Sealed bool
 	// TornLSN is the LSN the torn record claimed when plausible (its header
 	// is complete and carries this segment's number and an LSN above
 	// LastLSN and below base.SeqNumMax), else LastLSN+1.
@@ -177,6 +180,10 @@ func ReadSegmentWith(f io.ReaderAt, size int64, name string, opts ReadOptions, f
 		if num != info.Num {
 			return info, nil // stale record of an older segment in a recycled file
 		}
+		if isSeal(length, lsn) {
+			info.Sealed = true
+			return info, nil
+		}
 		if lsn <= info.LastLSN {
 			if next, ok, err := r.trySkip(&info, off, opts); err != nil {
 				return info, err
@@ -258,8 +265,10 @@ func (r *segReader) damaged(info *SegmentInfo, off int64, h []byte, outOfOrder b
 		}
 		return nil
 	}
+	// A later record bounds the LSN the damaged one claims; a seal does
+	// not, so then only the next LSN in sequence is believed.
 	lsn := successor(info.LastLSN)
-	if plausible && claimed < next {
+	if plausible && claimed < next && (next != SealLSN || claimed == lsn) {
 		lsn = claimed
 	}
 	detail := fmt.Sprintf("WAL checksum mismatch at LSN %d", lsn)

@@ -62,7 +62,7 @@ func TestRecycledFile(t *testing.T) {
 			t.Fatalf("B with %d records: %v", nB, err)
 		}
 		checkRecords(t, got, recsB)
-		if info.Torn || info.Records != nB || info.ValidEnd != wB.Size() || info.Num != wB.Num() {
+		if info.Torn || !info.Sealed || info.Records != nB || info.ValidEnd != wB.Size()-RecordHeaderSize || info.Num != wB.Num() {
 			t.Fatalf("B with %d records: info %+v, size %d", nB, info, wB.Size())
 		}
 	}
@@ -137,18 +137,26 @@ func TestTornTail(t *testing.T) {
 	}
 }
 
-// TestCorruption flips every byte of every record in turn. In any record
-// but the last that is corruption at that record's LSN; in the last, a torn
+// TestCorruption flips every byte of every record in turn. In a sealed
+// segment that is corruption at that record's LSN, wherever the record is;
+// in a segment a crash left unsealed, damage to the last record is a torn
 // tail. The records returned before are always exactly the ones written.
 func TestCorruption(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	f := newMemFile(nil)
 	recs, w := writeSegment(t, f, 30, []int{5, 40, 0, 33, 64, 9}, rng)
-	full := f.bytes() // with terminator and preallocated zeros
 	starts, end := recordOffsets(recs)
-	if end != w.Size() {
-		t.Fatalf("end %d, size %d", end, w.Size())
+	if end != w.Size()-RecordHeaderSize {
+		t.Fatalf("end %d, size %d (with the seal)", end, w.Size())
 	}
+	sealed := f.bytes() // with seal, terminator and preallocated zeros
+	unsealed := bytes.Clone(sealed)
+	clear(unsealed[end : end+RecordHeaderSize])
+	t.Run("sealed", func(t *testing.T) { checkFlips(t, sealed, recs, starts, end, false) })
+	t.Run("unsealed", func(t *testing.T) { checkFlips(t, unsealed, recs, starts, end, true) })
+}
+
+func checkFlips(t *testing.T, full []byte, recs []record, starts []int64, end int64, lastIsTorn bool) {
 	for i, start := range starts {
 		recEnd := end
 		if i+1 < len(starts) {
@@ -160,7 +168,7 @@ func TestCorruption(t *testing.T) {
 				data[off] ^= mask
 				got, info, err := readRecords(data, "wal_001.log")
 				checkRecords(t, got, recs[:i])
-				if i == len(recs)-1 {
+				if i == len(recs)-1 && lastIsTorn {
 					if err != nil || !info.Torn || info.TornLSN == 0 {
 						t.Fatalf("last record, flip at %d: info %+v err %v", off, info, err)
 					}

@@ -31,7 +31,7 @@ func ContainsRecord(f io.ReaderAt, size int64, name string) (bool, error) {
 			continue
 		}
 		_, length, _, lsn := recordFields(h)
-		if lsn == 0 || int64(length) > size-off-RecordHeaderSize || length > MaxPayloadSize {
+		if lsn == 0 || isSeal(length, lsn) || int64(length) > size-off-RecordHeaderSize || length > MaxPayloadSize {
 			continue
 		}
 		rec, err := r.at(off, RecordHeaderSize+int(length))

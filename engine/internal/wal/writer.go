@@ -108,6 +108,7 @@ type Writer struct {
 	waiters        int  // goroutines in Sync waiting for a leader
 	err            error
 	closing        bool // Close has begun: no more Appends
+	sealed         bool // the seal is appended: no more Appends
 	closed         bool
 	stats          WriterStats // only the fields not derived from the above
 }
@@ -182,7 +183,7 @@ func (w *Writer) Append(lsn base.SeqNum, payload []byte) (end int64, err error) 
 		w.mu.Unlock()
 		return 0, err
 	}
-	if w.closing {
+	if w.closing || w.sealed {
 		w.mu.Unlock()
 		return 0, w.closedErr()
 	}
@@ -303,7 +304,29 @@ func (w *Writer) SyncAll() error {
 	return w.Sync(end)
 }
 
-// Close makes everything appended durable and closes the file. The file is
+// Seal appends the seal (see SealLSN), which the next write-out or sync
+// writes; later Appends fail. Sealing twice is harmless.
+func (w *Writer) Seal() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.usableLocked(); err != nil {
+		return err
+	}
+	w.sealLocked()
+	return nil
+}
+
+func (w *Writer) sealLocked() {
+	if w.sealed || w.closed {
+		return
+	}
+	w.sealed = true
+	w.buf = appendRecord(w.buf, w.num, SealLSN, nil)
+	w.size += RecordHeaderSize
+}
+
+// Close seals the segment, makes everything appended durable and closes
+// the file. The file is
 // closed even when the sync fails; the first error is returned.
 func (w *Writer) Close() error {
 	w.mu.Lock()
@@ -312,6 +335,9 @@ func (w *Writer) Close() error {
 		return w.closedErr()
 	}
 	w.closing = true
+	if w.err == nil {
+		w.sealLocked()
+	}
 	w.mu.Unlock()
 
 	err := w.SyncAll()

@@ -123,6 +123,7 @@ func TestRoundTrip(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
+	lastEnd += RecordHeaderSize // Close sealed the segment
 	if err := w.Close(); !errors.Is(err, ErrClosed) {
 		t.Fatalf("second Close: %v", err)
 	}
@@ -146,7 +147,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkRecords(t, got, want)
-	wantInfo := SegmentInfo{Stripe: 3, Num: 42, Records: len(want), FirstLSN: want[0].lsn, LastLSN: lsn, ValidEnd: lastEnd}
+	wantInfo := SegmentInfo{Stripe: 3, Num: 42, Records: len(want), FirstLSN: want[0].lsn, LastLSN: lsn, ValidEnd: lastEnd - RecordHeaderSize, Sealed: true}
 	if !reflect.DeepEqual(info, wantInfo) {
 		t.Fatalf("info %+v, want %+v", info, wantInfo)
 	}
@@ -189,7 +190,7 @@ func TestRoundTripOSFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, info, err := readRecords(data, "wal_000.log")
-	if err != nil || info.Torn || info.ValidEnd != w.Size() {
+	if err != nil || info.Torn || !info.Sealed || info.ValidEnd != w.Size()-RecordHeaderSize {
 		t.Fatalf("info %+v err %v", info, err)
 	}
 	checkRecords(t, got, want)
