@@ -47,7 +47,7 @@ type tableCell struct {
 }
 
 func newCell(s string, right bool) tableCell {
-	s = escapeControl(s)
+	s = EscapeControl(s)
 	return tableCell{text: s, width: displayWidth(s), right: right}
 }
 

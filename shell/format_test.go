@@ -411,8 +411,8 @@ func TestFormatEscapeControl(t *testing.T) {
 		{`back\slash`, `back\slash`},
 	}
 	for _, tt := range tests {
-		if got := escapeControl(tt.in); got != tt.want {
-			t.Errorf("escapeControl(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := EscapeControl(tt.in); got != tt.want {
+			t.Errorf("EscapeControl(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -157,10 +157,13 @@ func needsEscape(r rune) bool {
 	return false
 }
 
-// escapeControl returns s with the characters that needsEscape names
+// EscapeControl returns s with the characters that needsEscape names
 // replaced by escapes: \n, \r, \t, \xNN for other C0 controls and DEL,
-// \uNNNN for the rest. Invalid UTF-8 bytes become \xNN too.
-func escapeControl(s string) string {
+// \uNNNN for the rest. Invalid UTF-8 bytes become \xNN too. ESC is a C0
+// control, so the result never carries a terminal escape sequence: what
+// a table or the terminal app shows of stored data cannot drive the
+// terminal.
+func EscapeControl(s string) string {
 	i := 0
 	for i < len(s) {
 		c := s[i]

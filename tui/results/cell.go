@@ -3,20 +3,20 @@ package results
 import (
 	"encoding/base64"
 	"strings"
-	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/keystonedb/kstone-shell/engine/item"
+	"github.com/keystonedb/kstone-shell/shell"
 )
 
 // The table's cells show what the shell's table shows (shell.Write with
 // FormatTable): S as is, N in plain notation, BOOL as true/false, NULL as
 // null, B as base64, L, M and the sets as compact plain JSON, a missing
-// attribute as an empty cell, control characters escaped. The shell keeps
-// these helpers unexported, so they are restated here; TestCellTextMatchesShell
-// pins them to the shell's output.
+// attribute as an empty cell, control characters escaped
+// (shell.EscapeControl); TestCellTextMatchesShell pins them to the shell's
+// output.
 
 // cell is one table cell, ready to draw.
 type cell struct {
@@ -26,14 +26,14 @@ type cell struct {
 }
 
 func newCell(v item.Value) cell {
-	s := escapeControl(cellText(v))
+	s := shell.EscapeControl(cellText(v))
 	_, num := v.(item.N)
 	return cell{text: s, width: textWidth(s), right: num}
 }
 
 // headerCell is a column name as a cell.
 func headerCell(name string) cell {
-	s := escapeControl(name)
+	s := shell.EscapeControl(name)
 	return cell{text: s, width: textWidth(s)}
 }
 
@@ -66,75 +66,6 @@ func cellText(v item.Value) string {
 		return base64.StdEncoding.EncodeToString(v)
 	}
 	return string(item.AppendJSON(nil, v))
-}
-
-// needsEscape reports whether r is shown escaped: control characters, line
-// and paragraph separators, and the bidi embedding, override and isolate
-// controls (which would reorder the rest of the line on a terminal).
-func needsEscape(r rune) bool {
-	switch {
-	case r < 0x20, r == 0x7F, r >= 0x80 && r < 0xA0:
-		return true
-	case r == 0x2028, r == 0x2029, r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
-		return true
-	}
-	return false
-}
-
-// escapeControl returns s with the characters needsEscape names replaced
-// by escapes: \n, \r, \t, \xNN for other C0 controls and DEL, \uNNNN for
-// the rest. Invalid UTF-8 bytes become \xNN too. ESC is a C0 control, so
-// the result never carries a terminal escape sequence.
-func escapeControl(s string) string {
-	i := 0
-	for i < len(s) {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == 0x7F {
-				break
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size == 1) || needsEscape(r) {
-			break
-		}
-		i += size
-	}
-	if i == len(s) {
-		return s
-	}
-	const hex = "0123456789abcdef"
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	b.WriteString(s[:i])
-	for i < len(s) {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == utf8.RuneError && size == 1, r < 0x20, r == 0x7F:
-			c := s[i]
-			b.WriteString(`\x`)
-			b.WriteByte(hex[c>>4])
-			b.WriteByte(hex[c&0xF])
-		case needsEscape(r):
-			b.WriteString(`\u`)
-			b.WriteByte(hex[r>>12&0xF])
-			b.WriteByte(hex[r>>8&0xF])
-			b.WriteByte(hex[r>>4&0xF])
-			b.WriteByte(hex[r&0xF])
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
 }
 
 // expandTabs replaces tabs with spaces up to the next multiple of eight

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/keystonedb/kstone-shell/engine/item"
+	"github.com/keystonedb/kstone-shell/shell"
 )
 
 // The JSON view shows each item pretty-printed (item.ItemToJSONIndent),
@@ -42,7 +43,7 @@ func (m *Model) jsonItem(i int) *jsonItem {
 	j.widths = make([]int, len(j.lines))
 	for k, l := range j.lines {
 		// JSON escapes control characters but not bidi controls.
-		j.lines[k] = escapeControl(l)
+		j.lines[k] = shell.EscapeControl(l)
 		j.widths[k] = textWidth(j.lines[k])
 		j.widest = max(j.widest, j.widths[k])
 	}

@@ -37,7 +37,7 @@ func reportLines(text string) []textLine {
 	var out []textLine
 	for l := range strings.SplitSeq(text, "\n") {
 		l = strings.TrimSuffix(l, "\r")
-		out = append(out, textLine{text: escapeControl(expandTabs(l))})
+		out = append(out, textLine{text: shell.EscapeControl(expandTabs(l))})
 	}
 	return out
 }
@@ -52,7 +52,7 @@ func errorLines(stmt string, err error) []textLine {
 		if i == 0 {
 			l = "Error: " + l
 		}
-		out = append(out, textLine{text: escapeControl(expandTabs(l)), style: styleErr, wrap: true})
+		out = append(out, textLine{text: shell.EscapeControl(expandTabs(l)), style: styleErr, wrap: true})
 	}
 	var se *shell.Error
 	if errors.As(err, &se) && se.Pos >= 0 && se.Pos <= len(stmt) {
@@ -61,7 +61,7 @@ func errorLines(stmt string, err error) []textLine {
 		stmtLine, caret, _ := strings.Cut(c, "\n")
 		out = append(out,
 			textLine{text: ""},
-			textLine{text: escapeControl(strings.ReplaceAll(stmtLine, "\t", " "))},
+			textLine{text: shell.EscapeControl(strings.ReplaceAll(stmtLine, "\t", " "))},
 			textLine{text: caret, style: styleCaret},
 		)
 	}
