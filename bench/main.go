@@ -15,8 +15,9 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/keystonedb/kstone-shell/bench/internal/benchdir"
 )
 
 // engineUnderTest is what a workload drives. Open creates a fresh database
@@ -131,7 +132,7 @@ func main() {
 		os.Exit(2)
 	}
 
-	base, cleanup, err := prepareBaseDir(*dir, *keep)
+	base, cleanup, err := benchdir.Prepare("bench", *dir, *keep)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -186,95 +187,12 @@ func selectWorkloads(only string, rssFlag, quick bool) (sel []workload, fsync bo
 	return sel, fsync, rssMode, nil
 }
 
-// prepareBaseDir returns the directory the databases go in and a function
-// removing it (unless keep). Without -dir it is a fresh temp dir: under
-// os.TempDir() if that is a disk file system on the same device as the
-// working directory, otherwise under the working directory, so that both
-// engines run against the disk the repository is on and never against a
-// tmpfs.
-func prepareBaseDir(dir string, keep bool) (string, func(), error) {
-	parent := dir
-	if parent == "" {
-		cwd, err := os.Getwd()
-		if err != nil {
-			return "", nil, err
-		}
-		parent = cwd
-		tmp := os.TempDir()
-		if sameDevice(tmp, cwd) && !isMemFS(tmp) {
-			parent = tmp
-		}
-	}
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", nil, err
-	}
-	if isMemFS(parent) {
-		fmt.Fprintf(os.Stderr, "bench: warning: %s is on a memory file system; fsync costs nothing there\n", parent)
-	}
-	base, err := os.MkdirTemp(parent, "kstone-bench-")
-	if err != nil {
-		return "", nil, err
-	}
-	fmt.Fprintf(os.Stderr, "bench: databases under %s (%s)\n", base, fsTypeName(base))
-	cleanup := func() {
-		if keep {
-			fmt.Fprintf(os.Stderr, "bench: kept %s\n", base)
-			return
-		}
-		os.RemoveAll(base)
-	}
-	return base, cleanup, nil
-}
-
-func sameDevice(a, b string) bool {
-	var sa, sb syscall.Stat_t
-	if syscall.Stat(a, &sa) != nil || syscall.Stat(b, &sb) != nil {
-		return false
-	}
-	return sa.Dev == sb.Dev
-}
-
-const (
-	tmpfsMagic = 0x01021994
-	ramfsMagic = 0x858458f6
-)
-
-func isMemFS(path string) bool {
-	var st syscall.Statfs_t
-	if syscall.Statfs(path, &st) != nil {
-		return false
-	}
-	return st.Type == tmpfsMagic || st.Type == ramfsMagic
-}
-
-func fsTypeName(path string) string {
-	var st syscall.Statfs_t
-	if err := syscall.Statfs(path, &st); err != nil {
-		return "unknown fs"
-	}
-	switch st.Type {
-	case 0xef53:
-		return "ext2/3/4"
-	case 0x58465342:
-		return "xfs"
-	case 0x9123683e:
-		return "btrfs"
-	case tmpfsMagic:
-		return "tmpfs"
-	case ramfsMagic:
-		return "ramfs"
-	case 0x794c7630:
-		return "overlayfs"
-	}
-	return fmt.Sprintf("fs magic 0x%x", st.Type)
-}
-
 // run executes the selected workloads for every engine and prints one line
 // per workload. It returns the exit code.
 func run(cfg config, selected []workload, fsync bool, rssMode string) int {
 	start := time.Now()
 	fmt.Fprintf(os.Stderr, "bench: GOMAXPROCS=%d, %s/%s, %s mode\n", runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, map[bool]string{true: "quick", false: "full"}[cfg.quick])
-	fmt.Fprintf(os.Stderr, "bench: %s\n", loadAvg())
+	fmt.Fprintf(os.Stderr, "bench: %s\n", benchdir.LoadAvg())
 	code := 0
 	for _, w := range selected {
 		if w.custom != nil {
@@ -326,7 +244,7 @@ func run(cfg config, selected []workload, fsync bool, rssMode string) int {
 			code = 1
 		}
 	}
-	fmt.Fprintf(os.Stderr, "bench: total %s, %s\n", time.Since(start).Round(time.Millisecond), loadAvg())
+	fmt.Fprintf(os.Stderr, "bench: total %s, %s\n", time.Since(start).Round(time.Millisecond), benchdir.LoadAvg())
 	return code
 }
 
@@ -351,20 +269,6 @@ func startCPUProfile(path string) (func(), error) {
 		}
 		fmt.Fprintf(os.Stderr, "bench: CPU profile in %s\n", path)
 	}, nil
-}
-
-// loadAvg reports the system load, since other processes on the machine
-// skew the figures.
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "load average unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "load average unknown"
-	}
-	return "load average " + strings.Join(f[:3], " ")
 }
 
 // runOne runs one workload on one engine, turning a panic into an error so

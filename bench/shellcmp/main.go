@@ -21,8 +21,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/keystonedb/kstone-shell/bench/internal/benchdir"
 )
 
 const (
@@ -66,7 +67,7 @@ func main() {
 }
 
 func run(cfg config) int {
-	base, cleanup, err := prepareBaseDir(cfg.dir, cfg.keep)
+	base, cleanup, err := benchdir.Prepare("shellcmp", cfg.dir, cfg.keep)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "shellcmp: %v\n", err)
 		return 1
@@ -78,7 +79,7 @@ func run(cfg config) int {
 		fmt.Fprintf(os.Stderr, "shellcmp: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(os.Stderr, "shellcmp: start, %s\n", loadAvg())
+	fmt.Fprintf(os.Stderr, "shellcmp: start, %s\n", benchdir.LoadAvg())
 	status := 0
 	for _, m := range []struct {
 		name string
@@ -96,7 +97,7 @@ func run(cfg config) int {
 			status = 1
 		}
 	}
-	fmt.Fprintf(os.Stderr, "shellcmp: end, %s\n", loadAvg())
+	fmt.Fprintf(os.Stderr, "shellcmp: end, %s\n", benchdir.LoadAvg())
 	return status
 }
 
@@ -483,99 +484,4 @@ func roundAll(ds []time.Duration) []time.Duration {
 		out[i] = d.Round(10 * time.Microsecond)
 	}
 	return out
-}
-
-// prepareBaseDir returns a fresh directory for the databases and scripts,
-// and a function removing it (unless keep). Without -dir it goes under
-// os.TempDir() when that is a disk file system on the same device as the
-// working directory, otherwise under the working directory, so that fsync
-// is measured on the repository's disk and never on a tmpfs.
-func prepareBaseDir(dir string, keep bool) (string, func(), error) {
-	parent := dir
-	if parent == "" {
-		cwd, err := os.Getwd()
-		if err != nil {
-			return "", nil, err
-		}
-		parent = cwd
-		tmp := os.TempDir()
-		if sameDevice(tmp, cwd) && !isMemFS(tmp) {
-			parent = tmp
-		}
-	}
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", nil, err
-	}
-	if isMemFS(parent) {
-		fmt.Fprintf(os.Stderr, "shellcmp: warning: %s is on a memory file system; fsync costs nothing there\n", parent)
-	}
-	base, err := os.MkdirTemp(parent, "kstone-shellcmp-")
-	if err != nil {
-		return "", nil, err
-	}
-	fmt.Fprintf(os.Stderr, "shellcmp: databases under %s (%s)\n", base, fsTypeName(base))
-	cleanup := func() {
-		if keep {
-			fmt.Fprintf(os.Stderr, "shellcmp: kept %s\n", base)
-			return
-		}
-		os.RemoveAll(base)
-	}
-	return base, cleanup, nil
-}
-
-func sameDevice(a, b string) bool {
-	var sa, sb syscall.Stat_t
-	if syscall.Stat(a, &sa) != nil || syscall.Stat(b, &sb) != nil {
-		return false
-	}
-	return sa.Dev == sb.Dev
-}
-
-const (
-	tmpfsMagic = 0x01021994
-	ramfsMagic = 0x858458f6
-)
-
-func isMemFS(path string) bool {
-	var st syscall.Statfs_t
-	if syscall.Statfs(path, &st) != nil {
-		return false
-	}
-	return st.Type == tmpfsMagic || st.Type == ramfsMagic
-}
-
-func fsTypeName(path string) string {
-	var st syscall.Statfs_t
-	if err := syscall.Statfs(path, &st); err != nil {
-		return "unknown fs"
-	}
-	switch st.Type {
-	case 0xef53:
-		return "ext2/3/4"
-	case 0x58465342:
-		return "xfs"
-	case 0x9123683e:
-		return "btrfs"
-	case tmpfsMagic:
-		return "tmpfs"
-	case ramfsMagic:
-		return "ramfs"
-	case 0x794c7630:
-		return "overlayfs"
-	}
-	return fmt.Sprintf("fs magic 0x%x", st.Type)
-}
-
-// loadAvg reports the system load, since other processes skew the figures.
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "load average unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "load average unknown"
-	}
-	return "load average " + strings.Join(f[:3], " ")
 }
