@@ -68,6 +68,14 @@ func (s *stripe) newSegmentLocked() error {
 	num := db.man.AllocFileNum()
 	name := walName(s.id)
 	f, err := db.takeSpare(name)
+	if err == nil && f == nil && !db.relaxed() {
+		// Cold start: many stripes want a segment at once and the sparer
+		// has not caught up. Make a batch here, so that one directory sync
+		// serves the next stripes too instead of each paying its own.
+		if db.makeSparesNow() {
+			f, err = db.takeSpare(name)
+		}
+	}
 	if err != nil {
 		return ioErr(err)
 	}
@@ -243,23 +251,64 @@ func (db *DB) sparer() {
 	}
 }
 
+// spareBatchNow is how many spares a writer that found none makes at once.
+const spareBatchNow = 32
+
+// makeSparesNow prepares new spares on the caller's goroutine under one
+// directory sync and reports whether any became ready.
+func (db *DB) makeSparesNow() bool {
+	var ready []string
+	for range spareBatchNow {
+		name := base.MakeFilename(base.FileKindRecycle, 0, db.man.AllocFileNum())
+		spare, err := db.makeSpare(name, false)
+		if err != nil {
+			db.fs.Remove(db.path(name))
+			break
+		}
+		ready = append(ready, spare)
+	}
+	if len(ready) == 0 {
+		return false
+	}
+	if err := db.syncDir(); err != nil {
+		for _, name := range ready {
+			db.fs.Remove(db.path(name))
+		}
+		return false
+	}
+	db.recycleMu.Lock()
+	db.spares = append(db.spares, ready...)
+	db.recycleMu.Unlock()
+	return true
+}
+
 type spareJob struct {
 	name  string
 	reuse bool // a released segment to zero, rather than a new file
 }
 
 // spareBatchSize bounds the spares prepared under one directory sync.
-const spareBatchSize = 8
+const spareBatchSize = 32
+
+// spareLowWater: the sparer starts new files only when fewer spares than
+// this are ready, and then makes a whole batch, so that each directory sync
+// (a journal commit on ext4, which competes with the writers' fdatasyncs)
+// covers many files rather than the one a writer just took.
+const spareLowWater = spareTarget / 2
 
 func (db *DB) nextSpareBatch() []spareJob {
 	db.recycleMu.Lock()
 	defer db.recycleMu.Unlock()
+	low := db.sparesWanted && len(db.spares) < spareLowWater
+	if !low && len(db.recycled) < spareBatchSize/4 {
+		return nil
+	}
 	var batch []spareJob
 	for len(batch) < spareBatchSize && len(db.recycled) > 0 {
 		batch = append(batch, spareJob{name: db.recycled[0], reuse: true})
 		db.recycled = db.recycled[1:]
 	}
-	for len(batch) < spareBatchSize && db.sparesWanted && len(db.spares)+len(batch) < spareTarget {
+	for low && len(batch) < spareBatchSize && len(db.spares)+len(batch) < spareTarget {
 		batch = append(batch, spareJob{name: base.MakeFilename(base.FileKindRecycle, 0, db.man.AllocFileNum())})
 	}
 	return batch
