@@ -256,36 +256,12 @@ func (db *DB) Close() error {
 	if db.dirDirty.Swap(false) {
 		errs = append(errs, db.syncDir())
 	}
-	errs = append(errs, db.closeStripes())
+	// The seals' syncs overlap, as in Sync.
+	errs = append(errs, db.eachStripe(func(s *stripe) error { return errors.Join(s.closeGap(), s.close()) }))
 	db.closeParked()
 	errs = append(errs, db.closeFiles())
 	errs = append(errs, db.lock.Close())
 	return ioErr(errors.Join(errs...))
-}
-
-// closeStripes seals and syncs every stripe's WAL, several stripes at a
-// time: the fdatasyncs of different files overlap on the device, so a
-// database with hundreds of active segments closes in a fraction of the
-// time one-by-one syncing takes.
-func (db *DB) closeStripes() error {
-	const workers = 16
-	errs := make([]error, len(db.stripes))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := range next {
-				s := db.stripes[i]
-				errs[i] = errors.Join(s.closeGap(), s.close())
-			}
-		})
-	}
-	for i := range db.stripes {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return errors.Join(errs...)
 }
 
 func (db *DB) closeFiles() error {

@@ -314,26 +314,32 @@ func (db *DB) syncAllWALs() error {
 	}
 	// Syncs of different files overlap in the device's queue: one after
 	// another, 256 stripes would take 256 round trips.
-	var mu sync.Mutex
+	errs = append(errs, db.eachStripe(func(s *stripe) error {
+		if !s.walDirty() {
+			return nil
+		}
+		return s.syncWAL()
+	}))
+	return errors.Join(errs...)
+}
+
+// eachStripe calls fn for every stripe (of those opened so far), syncParallelism at a time, and
+// joins the errors.
+func (db *DB) eachStripe(fn func(*stripe) error) error {
+	errs := make([]error, len(db.stripes))
+	next := make(chan int)
 	var wg sync.WaitGroup
-	next := make(chan *stripe)
 	for range syncParallelism {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for s := range next {
-				if err := s.syncWAL(); err != nil {
-					mu.Lock()
-					errs = append(errs, err)
-					mu.Unlock()
+		wg.Go(func() {
+			for i := range next {
+				if s := db.stripes[i]; s != nil {
+					errs[i] = fn(s)
 				}
 			}
-		}()
+		})
 	}
-	for _, s := range db.stripes {
-		if s.walDirty() {
-			next <- s
-		}
+	for i := range db.stripes {
+		next <- i
 	}
 	close(next)
 	wg.Wait()

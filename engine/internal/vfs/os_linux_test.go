@@ -107,3 +107,31 @@ func TestOSClosedFile(t *testing.T) {
 		}
 	}
 }
+
+// StartWriteback is a hint: it succeeds on written ranges, changes no byte,
+// and fails like other calls once the file is closed.
+func TestStartWriteback(t *testing.T) {
+	f, err := Default().Create(filepath.Join(t.TempDir(), "f"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, ok := f.(Writebacker)
+	if !ok {
+		t.Fatal("OS files do not implement Writebacker")
+	}
+	data := []byte(strings.Repeat("kstone", 2000))
+	if _, err := f.WriteAt(data, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := wb.StartWriteback(0, int64(len(data))); err != nil {
+		t.Fatal(err)
+	}
+	got := make([]byte, len(data))
+	if _, err := f.ReadAt(got, 0); err != nil || string(got) != string(data) {
+		t.Fatalf("read back after StartWriteback: %v", err)
+	}
+	f.Close()
+	if err := wb.StartWriteback(0, 1); !errors.Is(err, os.ErrClosed) {
+		t.Errorf("StartWriteback on a closed file = %v, want os.ErrClosed", err)
+	}
+}

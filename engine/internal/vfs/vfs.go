@@ -83,3 +83,10 @@ func (d DiskUsage) UsedFraction() float64 {
 	}
 	return float64(d.UsedBytes) / float64(d.TotalBytes)
 }
+
+// Writebacker is implemented by files that can start writing dirty pages
+// to the device early (see osFile.StartWriteback on Linux). It is only a
+// hint: callers still Datasync for durability.
+type Writebacker interface {
+	StartWriteback(off, length int64) error
+}

@@ -99,6 +99,7 @@ type Writer struct {
 	bufStart       int64     // file offset of buf[0]
 	size           int64     // logical end: header plus every record appended
 	written        int64     // end of the bytes whose WriteAt has returned
+	writebackEnd   int64     // end of the bytes handed to StartWriteback
 	syncedSize     int64     // end of the bytes known durable
 	records        int64
 	writtenRecords int64
@@ -448,7 +449,26 @@ func (w *Writer) writeOutLocked() error {
 	}
 	w.stats.Writes++
 	w.written, w.writtenRecords = end, recs
+	w.startWritebackLocked()
 	return nil
+}
+
+// writebackChunk: relaxed durability starts the device writing each chunk
+// of written records at once, so that the sync that ends a bulk load (or
+// the periodic one) waits for the last chunk rather than for all of them.
+const writebackChunk = 32 << 10
+
+// startWritebackLocked hints the written, unsynced bytes to the device in
+// chunks. Caller holds mu.
+func (w *Writer) startWritebackLocked() {
+	wb, ok := w.f.(vfs.Writebacker)
+	if !ok || !w.relaxed || w.written-w.writebackEnd < writebackChunk {
+		return
+	}
+	start := max(w.writebackEnd, w.syncedSize)
+	if err := wb.StartWriteback(start, w.written-start); err == nil {
+		w.writebackEnd = w.written
+	}
 }
 
 // preallocate makes sure the file is allocated up to need, allocating
