@@ -295,6 +295,12 @@ func (n N) Add(o N) (N, error) {
 	if n.digits == "" {
 		return o, nil
 	}
+	// Counters are the common case: integers add without apd's allocations.
+	if a, ok := n.Int64(); ok {
+		if b, ok := o.Int64(); ok && (b >= 0 && a <= math.MaxInt64-b || b < 0 && a >= math.MinInt64-b) {
+			return NFromInt64(a + b), nil
+		}
+	}
 	var x, y, z apd.Decimal
 	n.toDecimal(&x)
 	o.toDecimal(&y)
