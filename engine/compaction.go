@@ -56,10 +56,10 @@ func (s *stripe) currentSSTs() []*sstHandle {
 	return s.ver.ssts
 }
 
-// compactionManager starts MaxConcurrentCompactions workers and checks all
-// stripes on a timer.
+// compactionManager starts the background compaction workers (see
+// Options.MaxConcurrentCompactions) and checks all stripes on a timer.
 func (db *DB) startCompactions() {
-	for i := 0; i < db.opts.MaxConcurrentCompactions; i++ {
+	for range db.opts.backgroundCompactions {
 		db.bg.Add(1)
 		go db.compactionWorker()
 	}
