@@ -142,15 +142,22 @@ func (db *DB) compile(b Bindings, update, condition, filter, keyCond, projection
 	if update == "" && condition == "" && filter == "" && keyCond == "" && projection == "" && len(b.Names) == 0 && len(b.Values) == 0 {
 		return &parser.Compiled{}, nil // nothing to parse or check: the common put and get
 	}
-	key := compiledKey(b, update, condition, filter, keyCond, projection)
-	if c, ok := db.compiled.get(key); ok {
-		return c, nil
+	exprs := [5]string{update, condition, filter, keyCond, projection}
+	if l := db.lastCompiled.Load(); l != nil && l.matches(b, exprs) {
+		return l.c, nil
 	}
-	c, err := db.compileUncached(b, update, condition, filter, keyCond, projection)
-	if err == nil {
-		db.compiled.put(key, c)
+	var kbuf [256]byte
+	key := appendCompiledKey(kbuf[:0], b, exprs[:]...)
+	c, ok := db.compiled.get(key)
+	if !ok {
+		var err error
+		if c, err = db.compileUncached(b, update, condition, filter, keyCond, projection); err != nil {
+			return nil, err
+		}
+		db.compiled.put(string(key), c)
 	}
-	return c, err
+	db.lastCompiled.Store(newLastCompiled(b, exprs, c))
+	return c, nil
 }
 
 func (db *DB) compileUncached(b Bindings, update, condition, filter, keyCond, projection string) (*parser.Compiled, error) {
@@ -240,12 +247,8 @@ func (t *Table) keyAttrs(k Key) item.Item {
 	return it
 }
 
-func (t *Table) keyNames() []string {
-	if t.schema.SortKey == "" {
-		return []string{t.schema.PartitionKey}
-	}
-	return []string{t.schema.PartitionKey, t.schema.SortKey}
-}
+// keyNames returns the key attribute names; the slice is shared.
+func (t *Table) keyNames() []string { return t.keys }
 
 func (t *Table) parserSchema() parser.KeySchema {
 	return parser.KeySchema{PartitionKey: t.schema.PartitionKey, PartitionType: t.schema.PartitionType,
@@ -274,10 +277,10 @@ type compiledCache struct {
 
 const compiledCacheSize = 512
 
-func (c *compiledCache) get(k string) (*parser.Compiled, bool) {
+func (c *compiledCache) get(k []byte) (*parser.Compiled, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	v, ok := c.m[k]
+	v, ok := c.m[string(k)] // no allocation for the lookup
 	return v, ok
 }
 
@@ -290,33 +293,36 @@ func (c *compiledCache) put(k string, v *parser.Compiled) {
 	c.m[k] = v
 }
 
-// compiledKey identifies a request's expressions and bindings.
-func compiledKey(b Bindings, exprs ...string) string {
-	buf := make([]byte, 0, 128)
+// appendCompiledKey appends what identifies a request's expressions and
+// bindings to buf.
+func appendCompiledKey(buf []byte, b Bindings, exprs ...string) []byte {
 	buf = append(buf, byte(b.Dialect))
 	for _, e := range exprs {
 		buf = binary.AppendUvarint(buf, uint64(len(e)))
 		buf = append(buf, e...)
 	}
-	for _, k := range sortedKeys(b.Names) {
+	var kb [8]string
+	for _, k := range sortedKeys(b.Names, kb[:]) {
 		buf = binary.AppendUvarint(buf, uint64(len(k)))
 		buf = append(buf, k...)
 		buf = binary.AppendUvarint(buf, uint64(len(b.Names[k])))
 		buf = append(buf, b.Names[k]...)
 	}
 	buf = append(buf, 0xff)
-	for _, k := range sortedKeys(b.Values) {
+	for _, k := range sortedKeys(b.Values, kb[:]) {
 		buf = binary.AppendUvarint(buf, uint64(len(k)))
 		buf = append(buf, k...)
 		if v := b.Values[k]; v != nil {
 			buf = item.AppendValue(buf, v)
 		}
 	}
-	return string(buf)
+	return buf
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
+// sortedKeys returns m's keys in order; buf holds them when it is large
+// enough, which spares small binding maps an allocation.
+func sortedKeys[V any](m map[string]V, buf []string) []string {
+	keys := buf[:0]
 	for k := range m {
 		keys = append(keys, k)
 	}

@@ -162,7 +162,14 @@ func (db *DB) UpdateItem(r UpdateItemRequest) (ItemResponse, error) {
 	}
 	var out item.Item
 	buf := db.getEncBuf() // the memtable and the WAL copy the new value
-	err = t.modify(k, func(cur item.Item, found bool) ([]op, error) {
+	// Without return values nothing outlives the update: the decoded item
+	// (edited in place) goes back to a pool.
+	var scratch item.Item
+	if r.ReturnValues == ReturnNone || r.ReturnValues == "" {
+		scratch = db.getItemMap()
+		defer db.putItemMap(scratch)
+	}
+	err = t.modifyInto(k, scratch, func(cur item.Item, found bool) ([]op, error) {
 		if c.Condition != nil {
 			if ok, err := c.Condition.Eval(cur); err != nil {
 				return nil, exprErr(err)
@@ -229,6 +236,12 @@ func emptyToNil(it item.Item) item.Item {
 // current item (nil, false when missing) and returns the writes, whose
 // keys it leaves empty (they are filled in).
 func (t *Table) modify(k Key, decide func(cur item.Item, found bool) ([]op, error)) error {
+	return t.modifyInto(k, nil, decide)
+}
+
+// modifyInto is modify decoding the current item into into (see
+// item.DecodeItemInto), for callers that recycle the map.
+func (t *Table) modifyInto(k Key, into item.Item, decide func(cur item.Item, found bool) ([]op, error)) error {
 	db := t.db
 	key, err := encodeKey(nil, t.id, k)
 	if err != nil {
@@ -238,7 +251,7 @@ func (t *Table) modify(k Key, decide func(cur item.Item, found bool) ([]op, erro
 	return s.update(key, func(old []byte, found bool) ([]op, error) {
 		var cur item.Item
 		if found {
-			if cur, err = item.DecodeItem(old); err != nil {
+			if cur, err = item.DecodeItemInto(old, into); err != nil {
 				return nil, &base.CorruptionError{Offset: -1, Detail: "undecodable item for key " + k.String() + ": " + err.Error()}
 			}
 		}

@@ -42,16 +42,18 @@ type DB struct {
 	stallMu   sync.Mutex
 	stallCond *sync.Cond
 
-	dirSync    *dirSyncer
-	durability atomic.Int32  // Options.Durability, switchable with SetDurability
-	exprs      *parser.Cache // parsed expressions, shared by requests
-	compiled   compiledCache // compiled requests, by expressions and bindings
+	dirSync      *dirSyncer
+	durability   atomic.Int32  // Options.Durability, switchable with SetDurability
+	exprs        *parser.Cache // parsed expressions, shared by requests
+	compiled     compiledCache // compiled requests, by expressions and bindings
+	lastCompiled atomic.Pointer[lastCompiled]
 	// dirDirty: a WAL segment was created without syncing the directory
 	// (relaxed durability); the next periodic sync does it.
 	dirDirty atomic.Bool
 
 	walBuffers wal.BufferPool
 	encBufs    sync.Pool // *[]byte scratch for encoding keys and items
+	itemMaps   sync.Pool // item.Item maps recycled by updates (see getItemMap)
 	sstBufs    sync.Pool // *bufio.Writer for writing SSTs
 
 	recycleMu sync.Mutex
@@ -352,6 +354,15 @@ type Table struct {
 	id     uint32
 	name   string
 	schema KeySchema
+	keys   []string // the key attribute names, for updates (read only)
+}
+
+func newTable(db *DB, id uint32, name string, schema KeySchema) *Table {
+	keys := []string{schema.PartitionKey}
+	if schema.SortKey != "" {
+		keys = append(keys, schema.SortKey)
+	}
+	return &Table{db: db, id: id, name: name, schema: schema, keys: keys}
 }
 
 // Name returns the table's name.
@@ -361,13 +372,13 @@ func (t *Table) Name() string { return t.name }
 func (t *Table) Schema() KeySchema { return t.schema }
 
 func (db *DB) addTable(td manifest.TableDesc) {
-	t := &Table{db: db, id: td.ID, name: td.Name, schema: KeySchema{
+	t := newTable(db, td.ID, td.Name, KeySchema{
 		PartitionKey:    td.PartitionKey,
 		PartitionType:   keyType(td.PartitionType),
 		SortKey:         td.SortKey,
 		SortType:        keyType(td.SortType),
 		SortKeyOptional: td.SortKeyOptional,
-	}}
+	})
 	db.tablesMu.Lock()
 	db.tables[t.name] = t
 	db.tablesMu.Unlock()
@@ -448,7 +459,7 @@ func (db *DB) CreateTable(name string, schema KeySchema) (*Table, error) {
 	if err := db.applyEdit(manifest.Edit{AddTables: []manifest.TableDesc{td}}); err != nil {
 		return nil, ioErr(err)
 	}
-	t := &Table{db: db, id: td.ID, name: name, schema: schema}
+	t := newTable(db, td.ID, name, schema)
 	db.tables[name] = t
 	return t, nil
 }
@@ -465,6 +476,22 @@ func (db *DB) getEncBuf() *[]byte {
 	}
 	b := make([]byte, 0, 512)
 	return &b
+}
+
+// getItemMap returns an empty map for DecodeItemInto.
+func (db *DB) getItemMap() item.Item {
+	if m, ok := db.itemMaps.Get().(item.Item); ok {
+		return m
+	}
+	return make(item.Item, 8)
+}
+
+// putItemMap recycles m unless it grew large.
+func (db *DB) putItemMap(m item.Item) {
+	if len(m) <= 64 {
+		clear(m)
+		db.itemMaps.Put(m)
+	}
 }
 
 func (db *DB) putEncBuf(b *[]byte) {

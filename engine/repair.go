@@ -413,7 +413,7 @@ func inferTable(id uint32, s tableSample) manifest.TableDesc {
 		return td
 	}
 	rest := s.key[4:]
-	names := sortedKeys(map[string]item.Value(it))
+	names := sortedKeys(map[string]item.Value(it), nil)
 	enc := func(name string) []byte {
 		b, err := item.AppendKey(nil, it[name])
 		if err != nil {

@@ -357,6 +357,7 @@ func (b *binder) update(sections []*Section) *CompiledUpdate {
 			cu.actions = append(cu.actions, b.addAction(actDelete, a))
 		}
 	}
+	cu.plan()
 	if b.errs[catUndefinedName] == nil {
 		paths := make([]Path, len(cu.actions))
 		for i, a := range cu.actions {

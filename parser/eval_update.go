@@ -43,6 +43,26 @@ type action struct {
 // CompiledUpdate is an evaluable UpdateExpression.
 type CompiledUpdate struct {
 	actions []action
+	// Worked out once by plan, since they depend on the expression alone:
+	paths    []Path // every action's path, in order (the changed paths, unless a SET appends)
+	setOrder []int  // the SET actions, by path, so that appends to one list keep index order
+	removes  []Path // the REMOVE paths, deepest and highest indexes first
+}
+
+// plan fills the fields that depend on the actions alone.
+func (u *CompiledUpdate) plan() {
+	u.paths = make([]Path, len(u.actions))
+	for i, a := range u.actions {
+		u.paths[i] = a.path
+		switch a.kind {
+		case actSet:
+			u.setOrder = append(u.setOrder, i)
+		case actRemove:
+			u.removes = append(u.removes, a.path)
+		}
+	}
+	slices.SortStableFunc(u.setOrder, func(x, y int) int { return comparePaths(u.actions[x].path, u.actions[y].path) })
+	slices.SortStableFunc(u.removes, func(x, y Path) int { return comparePaths(y, x) })
 }
 
 // Paths returns the paths the update writes, in the order written.
@@ -59,7 +79,8 @@ func errInvalidPath() error   { return plainError(UpdateExpression, msgInvalidPa
 func errIncorrectType() error { return plainError(UpdateExpression, msgIncorrectType) }
 
 // Apply returns the item the update makes of it, and the paths it changed
-// (for ReturnValues UPDATED_OLD and UPDATED_NEW: see Project). It never
+// (for ReturnValues UPDATED_OLD and UPDATED_NEW: see Project; the slice
+// may be shared with u, so read it and never write to it). It never
 // modifies it; the result shares nothing with it or with the bindings.
 // keyAttrs are the table's key attribute names, which an update may not
 // touch. To update an item that does not exist, pass one holding just its
@@ -75,13 +96,28 @@ func (u *CompiledUpdate) ApplyInPlace(it item.Item, keyAttrs []string) (item.Ite
 	return u.apply(it, keyAttrs, false)
 }
 
+// recordAppend notes that action i appended at index appended: changed
+// is copied first while it is still the shared paths.
+func recordAppend(changed, paths []Path, i, appended int) []Path {
+	if len(changed) > 0 && &changed[0] == &paths[0] {
+		changed = slices.Clone(paths)
+	}
+	changed[i] = withLastIndex(paths[i], appended)
+	return changed
+}
+
 func (u *CompiledUpdate) apply(it item.Item, keyAttrs []string, copyItem bool) (item.Item, []Path, error) {
 	for _, a := range u.actions {
 		if slices.Contains(keyAttrs, a.path[0].Name) {
 			return nil, nil, plainError(UpdateExpression, msgKeyPartOfKey(a.path[0].Name))
 		}
 	}
-	vals := make([]item.Value, len(u.actions))
+	var valsBuf [8]item.Value
+	vals := valsBuf[:0]
+	if len(u.actions) > len(valsBuf) {
+		vals = make([]item.Value, 0, len(u.actions))
+	}
+	vals = vals[:len(u.actions)]
 	for i, a := range u.actions {
 		if a.kind == actSet {
 			v, err := a.val.eval(it)
@@ -98,20 +134,10 @@ func (u *CompiledUpdate) apply(it item.Item, keyAttrs []string, copyItem bool) (
 	if out == nil {
 		out = item.Item{}
 	}
-	changed := make([]Path, len(u.actions))
-	for i, a := range u.actions {
-		changed[i] = a.path
-	}
-
-	// SET, by path so that appends to one list keep index order.
-	sets := make([]int, 0, len(u.actions))
-	for i, a := range u.actions {
-		if a.kind == actSet {
-			sets = append(sets, i)
-		}
-	}
-	slices.SortStableFunc(sets, func(x, y int) int { return comparePaths(u.actions[x].path, u.actions[y].path) })
-	for _, i := range sets {
+	// changed is u.paths until a SET appends to a list: then it gets a
+	// copy that records the index the element went to.
+	changed := u.paths
+	for _, i := range u.setOrder {
 		v := item.Clone(vals[i])
 		appended, err := editItem(out, u.actions[i].path, func(item.Value, bool) (item.Value, bool, error) {
 			return v, false, nil
@@ -120,12 +146,12 @@ func (u *CompiledUpdate) apply(it item.Item, keyAttrs []string, copyItem bool) (
 			return nil, nil, err
 		}
 		if appended >= 0 {
-			changed[i] = withLastIndex(u.actions[i].path, appended)
+			changed = recordAppend(changed, u.paths, i, appended)
 		}
 	}
 
 	// ADD and DELETE; sets DELETE empties are removed with REMOVE below.
-	removals := make([]Path, 0, len(u.actions))
+	var removals []Path
 	for i, a := range u.actions {
 		var fn editFn
 		switch a.kind {
@@ -149,18 +175,18 @@ func (u *CompiledUpdate) apply(it item.Item, keyAttrs []string, copyItem bool) (
 			return nil, nil, err
 		}
 		if appended >= 0 {
-			changed[i] = withLastIndex(a.path, appended)
+			changed = recordAppend(changed, u.paths, i, appended)
 		}
 	}
 
 	// REMOVE, deepest and highest indexes first, so that every index
 	// refers to the list as it was.
-	for _, a := range u.actions {
-		if a.kind == actRemove {
-			removals = append(removals, a.path)
-		}
+	if len(removals) == 0 {
+		removals = u.removes
+	} else {
+		removals = append(removals, u.removes...)
+		slices.SortStableFunc(removals, func(x, y Path) int { return comparePaths(y, x) })
 	}
-	slices.SortStableFunc(removals, func(x, y Path) int { return comparePaths(y, x) })
 	for _, p := range removals {
 		if _, err := editItem(out, p, removeFn); err != nil {
 			return nil, nil, err

@@ -145,7 +145,12 @@ func appendNumber(dst []byte, n N) []byte {
 // All strings of the result (names and S values) share one copy of b, which
 // makes decoding cheap but keeps that copy alive while any of them is; B
 // values get their own bytes. Nothing of the result aliases b.
-func DecodeItem(b []byte) (Item, error) {
+func DecodeItem(b []byte) (Item, error) { return DecodeItemInto(b, nil) }
+
+// DecodeItemInto is DecodeItem filling m, which must be empty, instead of
+// a new map (nil m makes one): callers that decode many short-lived items
+// reuse one map. On error m may hold some of the attributes.
+func DecodeItemInto(b []byte, m Item) (Item, error) {
 	if len(b) == 0 {
 		return nil, malformed(0, "empty input")
 	}
@@ -153,7 +158,7 @@ func DecodeItem(b []byte) (Item, error) {
 		return nil, fmt.Errorf("%w: unknown format version %d", ErrMalformed, b[0])
 	}
 	d := decoder{b: b, off: 1, arena: string(b), shared: true}
-	it, err := decodeEntries[Item](&d, 0)
+	it, err := decodeEntries(&d, 0, m)
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +303,7 @@ func (d *decoder) value(depth int) (Value, error) {
 		if depth >= maxDecodeDepth {
 			return nil, malformed(tagOff, "nesting too deep")
 		}
-		return decodeEntries[M](d, depth+1)
+		return decodeEntries[M](d, depth+1, nil)
 	case TypeSS:
 		n, err := d.count(1)
 		if err != nil {
@@ -348,12 +353,14 @@ func (d *decoder) value(depth int) (Value, error) {
 // decodeEntries reads a count and that many name/value pairs, whose names
 // must be strictly increasing: that is how they were written, and it rules
 // out duplicate names.
-func decodeEntries[Map ~map[string]Value](d *decoder, depth int) (Map, error) {
+func decodeEntries[Map ~map[string]Value](d *decoder, depth int, m Map) (Map, error) {
 	n, err := d.count(2)
 	if err != nil {
 		return nil, err
 	}
-	m := make(Map, min(n, maxPrealloc))
+	if m == nil {
+		m = make(Map, min(n, maxPrealloc))
+	}
 	prev := ""
 	for i := range n {
 		nameOff := d.off
