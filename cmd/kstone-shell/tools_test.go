@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"os"
@@ -101,11 +102,32 @@ func TestToolsWhileOpenElsewhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The holder's stdout is read line by line so that the test knows when
+	// it has the database open: a verify that ran before that would take
+	// the lock itself, and the holder would fail to open.
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var hout, herr bytes.Buffer
-	holder.Stdout, holder.Stderr = &hout, &herr
+	holder.Stdout, holder.Stderr = pw, &herr
 	if err := holder.Start(); err != nil {
 		t.Fatal(err)
 	}
+	pw.Close()
+	opened, readDone := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(readDone)
+		sc := bufio.NewScanner(pr)
+		signalled := false
+		for sc.Scan() {
+			hout.WriteString(sc.Text() + "\n") // read by the test only after readDone
+			if !signalled && strings.Contains(sc.Text(), `"b"`) {
+				close(opened)
+				signalled = true
+			}
+		}
+	}()
 	done := false
 	defer func() {
 		if !done {
@@ -115,6 +137,12 @@ func TestToolsWhileOpenElsewhere(t *testing.T) {
 		}
 	}()
 	fmt.Fprintln(stdin, `put {"pk": "b", "v": 2}`)
+	fmt.Fprintln(stdin, `get b`)
+	select {
+	case <-opened:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("the holder did not answer get b within 20 s; stderr:\n%s", herr.String())
+	}
 	held := fmt.Sprintf("database is open in process %d: checked read-only", holder.Process.Pid)
 	deadline := time.Now().Add(20 * time.Second)
 	var r result
@@ -136,6 +164,7 @@ func TestToolsWhileOpenElsewhere(t *testing.T) {
 	stdin.Close()
 	err = holder.Wait()
 	done = true
+	<-readDone
 	if err != nil {
 		t.Fatalf("holder: %v\nstdout:\n%s\nstderr:\n%s", err, hout.String(), herr.String())
 	}
