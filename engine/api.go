@@ -146,8 +146,7 @@ func (db *DB) compile(b Bindings, update, condition, filter, keyCond, projection
 	if l := db.lastCompiled.Load(); l != nil && l.matches(b, exprs) {
 		return l.c, nil
 	}
-	var kbuf [256]byte
-	key := appendCompiledKey(kbuf[:0], b, exprs[:]...)
+	key := appendCompiledKey(make([]byte, 0, 128), b, exprs[:]...)
 	c, ok := db.compiled.get(key)
 	if !ok {
 		var err error

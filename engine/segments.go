@@ -222,26 +222,8 @@ func (db *DB) sparer() {
 		if db.closed.Load() {
 			return
 		}
-		var ready []string
-		for _, job := range batch {
-			spare, err := db.makeSpare(job.name, job.reuse)
-			if err != nil {
-				db.log.Warn("Preparing a spare WAL file failed", "file", job.name, "error", err)
-				db.fs.Remove(db.path(job.name))
-				continue
-			}
-			ready = append(ready, spare)
-		}
-		// A spare's directory entry must be durable before a segment in
-		// it acknowledges a write.
-		if err := db.syncDir(); err != nil {
-			db.log.Warn("Syncing the directory for spare WAL files failed", "error", err)
-			ready = nil
-		}
-		db.recycleMu.Lock()
-		db.spares = append(db.spares, ready...)
-		db.recycleMu.Unlock()
-		if len(ready) < len(batch) {
+		ready := db.prepareSpares(batch)
+		if ready < len(batch) {
 			select {
 			case <-db.closing:
 				return
@@ -254,32 +236,47 @@ func (db *DB) sparer() {
 // spareBatchNow is how many spares a writer that found none makes at once.
 const spareBatchNow = 32
 
-// makeSparesNow prepares new spares on the caller's goroutine under one
-// directory sync and reports whether any became ready.
+// makeSparesNow prepares new spares on the caller's goroutine and reports
+// whether any became ready.
 func (db *DB) makeSparesNow() bool {
+	jobs := make([]spareJob, spareBatchNow)
+	for i := range jobs {
+		jobs[i].name = base.MakeFilename(base.FileKindRecycle, 0, db.man.AllocFileNum())
+	}
+	return db.prepareSpares(jobs) > 0
+}
+
+// prepareSpares turns jobs into spares under one directory sync (a spare's
+// directory entry must be durable before a segment in it acknowledges a
+// write), makes them available and returns how many it made.
+func (db *DB) prepareSpares(jobs []spareJob) int {
 	var ready []string
-	for range spareBatchNow {
-		name := base.MakeFilename(base.FileKindRecycle, 0, db.man.AllocFileNum())
-		spare, err := db.makeSpare(name, false)
+	for _, job := range jobs {
+		spare, err := db.makeSpare(job.name, job.reuse)
 		if err != nil {
-			db.fs.Remove(db.path(name))
-			break
+			db.log.Warn("Preparing a spare WAL file failed", "file", job.name, "error", err)
+			db.fs.Remove(db.path(job.name))
+			if !job.reuse {
+				break // new files come last; the next would fail the same way (a full disk)
+			}
+			continue
 		}
 		ready = append(ready, spare)
 	}
 	if len(ready) == 0 {
-		return false
+		return 0
 	}
 	if err := db.syncDir(); err != nil {
+		db.log.Warn("Syncing the directory for spare WAL files failed", "error", err)
 		for _, name := range ready {
 			db.fs.Remove(db.path(name))
 		}
-		return false
+		return 0
 	}
 	db.recycleMu.Lock()
 	db.spares = append(db.spares, ready...)
 	db.recycleMu.Unlock()
-	return true
+	return len(ready)
 }
 
 type spareJob struct {

@@ -359,11 +359,7 @@ func (b *binder) update(sections []*Section) *CompiledUpdate {
 	}
 	cu.plan()
 	if b.errs[catUndefinedName] == nil {
-		paths := make([]Path, len(cu.actions))
-		for i, a := range cu.actions {
-			paths[i] = a.path
-		}
-		if cat, body, at := checkClashes(paths); body != "" {
+		if cat, body, at := checkClashes(cu.paths); body != "" {
 			b.errAt(cat, cu.actions[at].pos, body)
 		}
 	}

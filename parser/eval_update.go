@@ -66,13 +66,7 @@ func (u *CompiledUpdate) plan() {
 }
 
 // Paths returns the paths the update writes, in the order written.
-func (u *CompiledUpdate) Paths() []Path {
-	out := make([]Path, len(u.actions))
-	for i, a := range u.actions {
-		out[i] = a.path
-	}
-	return out
-}
+func (u *CompiledUpdate) Paths() []Path { return slices.Clone(u.paths) }
 
 func errMissingAttr() error   { return plainError(UpdateExpression, msgMissingAttr) }
 func errInvalidPath() error   { return plainError(UpdateExpression, msgInvalidPath) }
@@ -112,12 +106,11 @@ func (u *CompiledUpdate) apply(it item.Item, keyAttrs []string, copyItem bool) (
 			return nil, nil, plainError(UpdateExpression, msgKeyPartOfKey(a.path[0].Name))
 		}
 	}
-	var valsBuf [8]item.Value
-	vals := valsBuf[:0]
-	if len(u.actions) > len(valsBuf) {
-		vals = make([]item.Value, 0, len(u.actions))
+	var valsBuf [8]item.Value // most updates have few actions: no allocation
+	vals := valsBuf[:]
+	if len(u.actions) > len(vals) {
+		vals = make([]item.Value, len(u.actions))
 	}
-	vals = vals[:len(u.actions)]
 	for i, a := range u.actions {
 		if a.kind == actSet {
 			v, err := a.val.eval(it)
@@ -224,27 +217,9 @@ func addFn(v item.Value) editFn {
 			}
 			return sum, false, nil
 		case item.SS:
-			o, ok := old.(item.SS)
-			if !ok {
-				return nil, false, errIncorrectType()
-			}
-			for _, m := range v {
-				if !slices.Contains(o, m) {
-					o = append(o, m)
-				}
-			}
-			return o, false, nil
+			return addMembers(old, v)
 		case item.NS:
-			o, ok := old.(item.NS)
-			if !ok {
-				return nil, false, errIncorrectType()
-			}
-			for _, m := range v {
-				if !slices.Contains(o, m) {
-					o = append(o, m)
-				}
-			}
-			return o, false, nil
+			return addMembers(old, v)
 		case item.BS:
 			o, ok := old.(item.BS)
 			if !ok {
@@ -261,6 +236,31 @@ func addFn(v item.Value) editFn {
 	}
 }
 
+// addMembers is ADD of the members of v to old, a set of the same type
+// (SS or NS; binary sets compare their members with bytes.Equal).
+func addMembers[S interface {
+	~[]E
+	item.Value
+}, E comparable](old item.Value, v S) (item.Value, bool, error) {
+	o, ok := old.(S)
+	if !ok {
+		return nil, false, errIncorrectType()
+	}
+	for _, m := range v {
+		if !slices.Contains(o, m) {
+			o = append(o, m)
+		}
+	}
+	return o, false, nil
+}
+
+// deleteMembers takes v's members out of o and returns what is left and
+// how many members that is.
+func deleteMembers[S ~[]E, E comparable](o, v S) (S, int) {
+	o = slices.DeleteFunc(o, func(m E) bool { return slices.Contains(v, m) })
+	return o, len(o)
+}
+
 // deleteFn takes v's members out of the set; *emptied reports a set left
 // empty, which the caller removes.
 func deleteFn(v item.Value, emptied *bool) editFn {
@@ -275,15 +275,13 @@ func deleteFn(v item.Value, emptied *bool) editFn {
 			if !ok {
 				return nil, false, errIncorrectType()
 			}
-			o = slices.DeleteFunc(o, func(m string) bool { return slices.Contains(v, m) })
-			old, n = o, len(o)
+			old, n = deleteMembers(o, v)
 		case item.NS:
 			o, ok := old.(item.NS)
 			if !ok {
 				return nil, false, errIncorrectType()
 			}
-			o = slices.DeleteFunc(o, func(m item.N) bool { return slices.Contains(v, m) })
-			old, n = o, len(o)
+			old, n = deleteMembers(o, v)
 		case item.BS:
 			o, ok := old.(item.BS)
 			if !ok {

@@ -99,7 +99,7 @@ type Writer struct {
 	bufStart       int64     // file offset of buf[0]
 	size           int64     // logical end: header plus every record appended
 	written        int64     // end of the bytes whose WriteAt has returned
-	writebackEnd   int64     // end of the bytes handed to StartWriteback
+	writebackEnd   int64     // end of the bytes handed to StartWriteback (guarded by writeMu)
 	syncedSize     int64     // end of the bytes known durable
 	records        int64
 	writtenRecords int64
@@ -443,13 +443,15 @@ func (w *Writer) writeOutLocked() error {
 	}
 
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	if err != nil {
+		defer w.mu.Unlock()
 		return w.failLocked("write", err)
 	}
 	w.stats.Writes++
 	w.written, w.writtenRecords = end, recs
-	w.startWritebackLocked()
+	synced := w.syncedSize
+	w.mu.Unlock()
+	w.startWriteback(end, synced) // appends go on meanwhile
 	return nil
 }
 
@@ -458,16 +460,16 @@ func (w *Writer) writeOutLocked() error {
 // the periodic one) waits for the last chunk rather than for all of them.
 const writebackChunk = 32 << 10
 
-// startWritebackLocked hints the written, unsynced bytes to the device in
-// chunks. Caller holds mu.
-func (w *Writer) startWritebackLocked() {
+// startWriteback hints the written, unsynced bytes up to written to the
+// device in chunks. Caller holds writeMu, which guards writebackEnd.
+func (w *Writer) startWriteback(written, synced int64) {
 	wb, ok := w.f.(vfs.Writebacker)
-	if !ok || !w.relaxed || w.written-w.writebackEnd < writebackChunk {
+	if !ok || !w.relaxed || written-w.writebackEnd < writebackChunk {
 		return
 	}
-	start := max(w.writebackEnd, w.syncedSize)
-	if err := wb.StartWriteback(start, w.written-start); err == nil {
-		w.writebackEnd = w.written
+	start := max(w.writebackEnd, synced)
+	if err := wb.StartWriteback(start, written-start); err == nil {
+		w.writebackEnd = written
 	}
 }
 
